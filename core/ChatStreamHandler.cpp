@@ -1,0 +1,147 @@
+//
+// ChatStreamHandler.cpp
+//
+
+
+#include "core/ChatStreamHandler.h"
+#include "core/ChatRequestParser.h"
+#include "core/ConversationLimits.h"
+#include "core/RequestBody.h"
+#include "core/SseWriter.h"
+#include "core/StreamEvents.h"
+#include "core/SystemPrompt.h"
+#include "Nash/ChatEventSink.h"
+#include "Poco/Logger.h"
+
+
+namespace Nash {
+
+
+namespace {
+
+
+class StreamingSink: public ChatEventSink
+	/// Writes what the backend produces to the client the moment it arrives;
+	/// a write that fails means the client left, which cancels the backend.
+{
+public:
+	StreamingSink(SseWriter& writer, CancellationToken& cancellation, AccessLog::Entry& entry):
+		_writer(writer),
+		_cancellation(cancellation),
+		_entry(entry)
+	{
+	}
+
+	void content(const std::string& text) override
+	{
+		if (text.empty()) return;
+		write(StreamEvents::content(text));
+	}
+
+	void toolCallDelta(const ToolCallDelta& delta) override
+	{
+		write(StreamEvents::toolCall(delta));
+	}
+
+	void usage(const Usage&) override
+	{
+		// The seed's stream has no usage event; the access log has no use for it yet.
+	}
+
+	void finish(const std::string&) override
+	{
+	}
+
+private:
+	void write(const std::string& payload)
+	{
+		if (_cancellation.isCancelled()) return;
+		_entry.markFirstByte();
+		if (!_writer.event(payload)) _cancellation.cancel();
+	}
+
+	SseWriter& _writer;
+	CancellationToken& _cancellation;
+	AccessLog::Entry& _entry;
+};
+
+
+} // namespace
+
+
+ChatStreamHandler::ChatStreamHandler(ServerContext& context): JsonHandler(context)
+{
+}
+
+
+void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+{
+	const ServerSettings& settings = context().settings;
+
+	// Everything that can be refused is decided before the first byte.
+	std::string body = RequestBody::read(request, settings.maxBodyBytes);
+	ChatInput input = ChatRequestParser::parse(RequestBody::parseObject(body, false));
+	entry.sessionId = input.sessionId;
+	BackendRoute route = context().backends.resolve(input.modelSpec);
+	entry.backend = route.backendName;
+	entry.model = route.model;
+	input.request.model = route.model;
+	SystemPrompt::ensureFirst(input.request.messages, settings.chatSystemPrompt);
+	ConversationLimits limits(settings.maxMessages, settings.maxTokens);
+
+	setNoDelay(request);
+	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+	response.setContentType("text/event-stream");
+	response.set("Cache-Control", "no-cache");
+	response.set("X-Accel-Buffering", "no");
+	response.setChunkedTransferEncoding(true);
+	entry.status = 200;
+	std::ostream& out = response.send();
+
+	SseWriter writer(out);
+	auto cancellation = std::make_shared<CancellationToken>();
+	auto watch = watchClient(request, cancellation);
+
+	writer.event(StreamEvents::session(input.sessionId));
+	if (limits.exceededBy(input.request.messages))
+	{
+		entry.markFirstByte();
+		writer.event(limits.warningEvent(input.request.messages));
+		entry.outcome = "warning";
+	}
+	else
+	{
+		StreamingSink sink(writer, *cancellation, entry);
+		std::string failure;
+		try
+		{
+			route.backend->streamChat(input.request, sink, *cancellation);
+		}
+		catch (std::exception& exc)
+		{
+			failure = StreamEvents::messageOf(exc);
+		}
+		if (cancellation->isCancelled())
+		{
+			entry.outcome = "client-gone";
+		}
+		else if (!failure.empty())
+		{
+			Poco::Logger::get("nash.chat").warning("Backend '%s' failed in session %s: %s", route.backendName, input.sessionId, failure);
+			entry.markFirstByte();
+			writer.event(StreamEvents::error(failure));
+			entry.outcome = "error";
+		}
+		else
+		{
+			entry.outcome = "done";
+		}
+	}
+	writer.event(StreamEvents::session(input.sessionId));
+	writer.done();
+	entry.bytes = writer.bytesWritten();
+	if (writer.failed() && entry.outcome != "client-gone") entry.outcome = "client-gone";
+}
+
+
+} // namespace Nash

@@ -1,0 +1,85 @@
+//
+// ClientDisconnectWatcher.h
+//
+
+
+#ifndef Nash_ClientDisconnectWatcher_INCLUDED
+#define Nash_ClientDisconnectWatcher_INCLUDED
+
+
+#include "Nash/CancellationToken.h"
+#include "Poco/Net/StreamSocket.h"
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+
+namespace Nash {
+
+
+class ClientDisconnectWatcher
+	/// Notices that an HTTP client went away while the server has nothing to
+	/// write to it (the model is still thinking), and cancels the work done
+	/// for it. One thread watches every open stream: a client whose socket
+	/// turned readable with no bytes to read has closed its connection.
+	///
+	/// A client that half-closes its side after sending the request looks the
+	/// same and is treated as gone; HTTP clients do not do that in practice.
+{
+public:
+	class Registration
+		/// Watches one client for as long as it exists.
+	{
+	public:
+		Registration(ClientDisconnectWatcher* watcher, std::size_t id);
+		Registration(Registration&& other) noexcept;
+		~Registration();
+		Registration(const Registration&) = delete;
+		Registration& operator = (const Registration&) = delete;
+		Registration& operator = (Registration&&) = delete;
+
+	private:
+		ClientDisconnectWatcher* _watcher;
+		std::size_t _id;
+	};
+
+	explicit ClientDisconnectWatcher(int pollMilliseconds);
+	~ClientDisconnectWatcher();
+
+	void start();
+	void stop();
+
+	Registration watch(const Poco::Net::StreamSocket& socket, std::shared_ptr<CancellationToken> token);
+		/// Cancels token when the client of socket disconnects.
+
+	std::size_t watchedCount() const;
+		/// How many clients are watched now (open streams and calls).
+
+private:
+	struct Watched
+	{
+		Poco::Net::StreamSocket socket;
+		std::shared_ptr<CancellationToken> token;
+	};
+
+	void unwatch(std::size_t id);
+	void run();
+	static bool hasDisconnected(Poco::Net::StreamSocket& socket);
+
+	int _pollMilliseconds;
+	mutable std::mutex _mutex;
+	std::condition_variable _wake;
+	std::map<std::size_t, Watched> _watched;
+	std::size_t _nextId = 0;
+	bool _stopping = false;
+	std::thread _thread;
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_ClientDisconnectWatcher_INCLUDED

@@ -1,0 +1,52 @@
+//
+// ErrorResponder.h
+//
+// The one place where failures become HTTP statuses and error bodies.
+//
+
+
+#ifndef Nash_ErrorResponder_INCLUDED
+#define Nash_ErrorResponder_INCLUDED
+
+
+#include "Poco/Exception.h"
+#include "Poco/Net/HTTPServerResponse.h"
+#include <exception>
+#include <string>
+
+
+namespace Nash {
+
+
+struct ErrorReply
+{
+	int status = 500;
+	std::string field = "error";
+		/// "detail" for requests the client must change, "error" otherwise.
+	std::string message;
+};
+
+
+class ErrorResponder
+{
+public:
+	static ErrorReply fromException(const Poco::Exception& exc);
+		/// HttpError and McpError carry their status; invalid JSON is 400;
+		/// a backend failure 502; a timeout 504; an unreachable peer 503;
+		/// anything else 500.
+
+	static ErrorReply fromException(const std::exception& exc);
+		/// Any other exception: 500.
+
+	static std::string body(const ErrorReply& reply);
+		/// {"<field>": "<message>"}
+
+	static void send(Poco::Net::HTTPServerResponse& response, const ErrorReply& reply);
+		/// Sends reply as the response. The response must not have been sent.
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_ErrorResponder_INCLUDED

@@ -1,0 +1,179 @@
+//
+// PluginSetup.cpp
+//
+
+
+#include "core/PluginSetup.h"
+#include "Nash/Plugin.h"
+#include "Poco/File.h"
+#include "Poco/Logger.h"
+#include "Poco/Path.h"
+#include "Poco/Util/MapConfiguration.h"
+#include <algorithm>
+#include <set>
+
+
+namespace Nash {
+
+
+namespace {
+
+
+Poco::Logger& log()
+{
+	return Poco::Logger::get("nash.plugins");
+}
+
+
+std::vector<std::string> existingFolders(const ServerSettings& settings)
+{
+	std::vector<std::string> folders;
+	for (const auto& path: settings.pluginPaths)
+	{
+		try
+		{
+			Poco::File folder(path);
+			if (folder.exists() && folder.isDirectory()) folders.push_back(Poco::Path(path).makeAbsolute().toString());
+		}
+		catch (Poco::Exception&)
+		{
+		}
+	}
+	return folders;
+}
+
+
+bool loadByName(const ServerSettings& settings, PluginLoader& plugins, const std::string& name)
+{
+	if (plugins.isLoaded(name)) return true;
+	std::string file = PluginSetup::findPluginFile(settings, name);
+	if (file.empty())
+	{
+		// Not found anywhere: the refusal names where it was expected first.
+		Poco::Path expected(settings.pluginPaths.empty() ? std::string(".") : settings.pluginPaths.front());
+		file = expected.makeDirectory().setFileName(PluginLoader::fileName(name)).toString();
+	}
+	return plugins.load(name, file);
+}
+
+
+} // namespace
+
+
+std::string PluginSetup::findPluginFile(const ServerSettings& settings, const std::string& pluginName)
+{
+	for (const auto& folder: existingFolders(settings))
+	{
+		Poco::Path path(folder);
+		path.makeDirectory().setFileName(PluginLoader::fileName(pluginName));
+		if (Poco::File(path).exists()) return path.toString();
+	}
+	return std::string();
+}
+
+
+bool PluginSetup::loadPlugins(const ServerSettings& settings, PluginLoader& plugins)
+{
+	std::vector<std::string> folders = existingFolders(settings);
+	if (folders.empty())
+	{
+		std::string searched;
+		for (const auto& path: settings.pluginPaths) searched += (searched.empty() ? "" : ", ") + path;
+		log().warning("No plugin folder found (searched: %s)", searched);
+	}
+	if (settings.loadAllPlugins)
+	{
+		for (const auto& folder: folders) plugins.loadFolder(folder);
+	}
+	else
+	{
+		for (const auto& name: settings.pluginLoad) loadByName(settings, plugins, name);
+	}
+
+	bool ok = true;
+	for (const auto& name: settings.requiredPlugins)
+	{
+		if (!loadByName(settings, plugins, name))
+		{
+			log().fatal("Required plugin '%s' did not load", name);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+
+bool PluginSetup::createBackends(const ServerSettings& settings, const Poco::Util::AbstractConfiguration& config,
+	PluginLoader& plugins, BackendRegistry& backends)
+{
+	bool ok = true;
+	std::set<std::string> usedPlugins;
+	std::set<std::string> names;
+	auto fail = [&](const BackendSettings& backend, const std::string& reason) {
+		backends.addUnavailable(backend.name, backend.plugin, reason);
+		if (backend.required)
+		{
+			log().fatal("Required backend '%s' is not available: %s", backend.name, reason);
+			ok = false;
+		}
+		else
+		{
+			log().error("Backend '%s' is not available: %s", backend.name, reason);
+		}
+	};
+
+	for (const auto& backend: settings.backends)
+	{
+		usedPlugins.insert(backend.plugin);
+		names.insert(backend.name);
+		if (!loadByName(settings, plugins, backend.plugin))
+		{
+			fail(backend, "its plugin '" + backend.plugin + "' did not load");
+			continue;
+		}
+		if (plugins.kindOf(backend.plugin) != NASH_PLUGIN_KIND_MODEL_BACKEND)
+		{
+			fail(backend, "plugin '" + backend.plugin + "' is not a model backend");
+			continue;
+		}
+		try
+		{
+			std::unique_ptr<ModelBackend> instance = plugins.createBackend(backend.plugin);
+			Poco::AutoPtr<Poco::Util::AbstractConfiguration> section(const_cast<Poco::Util::AbstractConfiguration&>(config).createView("backend." + backend.name));
+			instance->configure(backend.name, *section);
+			backends.add(backend.name, backend.plugin, std::move(instance));
+			log().information("Backend '%s' ready (plugin '%s')", backend.name, backend.plugin);
+		}
+		catch (Poco::Exception& exc)
+		{
+			fail(backend, "configuration failed: " + exc.displayText());
+		}
+		catch (std::exception& exc)
+		{
+			fail(backend, std::string("configuration failed: ") + exc.what());
+		}
+	}
+
+	Poco::AutoPtr<Poco::Util::MapConfiguration> empty(new Poco::Util::MapConfiguration);
+	for (const auto& info: plugins.plugins())
+	{
+		if (!info.loaded || info.kind != NASH_PLUGIN_KIND_MODEL_BACKEND) continue;
+		if (usedPlugins.count(info.name) || names.count(info.name)) continue;
+		try
+		{
+			std::unique_ptr<ModelBackend> instance = plugins.createBackend(info.name);
+			instance->configure(info.name, *empty);
+			backends.add(info.name, info.name, std::move(instance));
+			log().information("Backend '%s' ready (plugin found in the plugin folder, default configuration)", info.name);
+		}
+		catch (Poco::Exception& exc)
+		{
+			backends.addUnavailable(info.name, info.name, "configuration failed: " + exc.displayText());
+			log().error("Backend '%s' is not available: configuration failed: %s", info.name, exc.displayText());
+		}
+	}
+	return ok;
+}
+
+
+} // namespace Nash

@@ -1,0 +1,66 @@
+//
+// RequestBody.cpp
+//
+
+
+#include "core/RequestBody.h"
+#include "core/HttpError.h"
+#include "core/JsonText.h"
+#include "Poco/Exception.h"
+#include "Poco/JSON/JSONException.h"
+#include "Poco/String.h"
+
+
+namespace Nash {
+
+
+std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t maxBytes)
+{
+	const std::string tooLarge = "Request body is larger than the limit of " + std::to_string(maxBytes) + " bytes";
+	std::string body;
+	if (request.hasContentLength())
+	{
+		Poco::Int64 length = request.getContentLength64();
+		if (length < 0 || static_cast<Poco::UInt64>(length) > maxBytes) throw HttpError(413, tooLarge);
+		body.reserve(static_cast<std::size_t>(length));
+	}
+	std::istream& in = request.stream();
+	char buffer[16384];
+	while (in)
+	{
+		in.read(buffer, sizeof(buffer));
+		std::streamsize n = in.gcount();
+		if (n <= 0) break;
+		if (body.size() + static_cast<std::size_t>(n) > maxBytes) throw HttpError(413, tooLarge);
+		body.append(buffer, static_cast<std::size_t>(n));
+	}
+	if (request.hasContentLength() && static_cast<Poco::Int64>(body.size()) != request.getContentLength64())
+		throw HttpError::badRequest("Request body ended after " + std::to_string(body.size()) + " of " +
+			std::to_string(request.getContentLength64()) + " bytes");
+	return body;
+}
+
+
+Poco::JSON::Object::Ptr RequestBody::parseObject(const std::string& body, bool emptyIsObject)
+{
+	if (Poco::trim(body).empty())
+	{
+		if (emptyIsObject) return JsonText::object();
+		throw HttpError::badRequest("Request body is empty; a JSON object is expected");
+	}
+	try
+	{
+		return JsonText::parseObject(body);
+	}
+	catch (Poco::InvalidArgumentException&)
+	{
+		throw HttpError::badRequest("Request body must be a JSON object");
+	}
+	catch (Poco::Exception& exc)
+	{
+		throw HttpError::badRequest("Request body is not valid JSON: " + exc.message());
+	}
+}
+
+
+} // namespace Nash

@@ -1,0 +1,37 @@
+//
+// RequestBody.h
+//
+
+
+#ifndef Nash_RequestBody_INCLUDED
+#define Nash_RequestBody_INCLUDED
+
+
+#include "Poco/JSON/Object.h"
+#include "Poco/Net/HTTPServerRequest.h"
+#include <cstddef>
+#include <string>
+
+
+namespace Nash {
+
+
+class RequestBody
+{
+public:
+	static std::string read(Poco::Net::HTTPServerRequest& request, std::size_t maxBytes);
+		/// The whole body. Throws HttpError 413 when it is larger than
+		/// maxBytes (by Content-Length, before reading, or while reading a
+		/// chunked body) and 400 when it ends before its Content-Length.
+
+	static Poco::JSON::Object::Ptr parseObject(const std::string& body, bool emptyIsObject);
+		/// The body as a JSON object. An empty (or all-whitespace) body is an
+		/// empty object when emptyIsObject, else a 400. Throws HttpError 400
+		/// when the body is not JSON or not an object.
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_RequestBody_INCLUDED

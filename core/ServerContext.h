@@ -1,0 +1,41 @@
+//
+// ServerContext.h
+//
+
+
+#ifndef Nash_ServerContext_INCLUDED
+#define Nash_ServerContext_INCLUDED
+
+
+#include "core/BackendRegistry.h"
+#include "core/ClientDisconnectWatcher.h"
+#include "core/PluginLoader.h"
+#include "core/ServerSettings.h"
+#include "Poco/Timestamp.h"
+
+
+namespace Nash {
+
+
+class McpManager;
+
+
+struct ServerContext
+	/// What the request handlers share: the settings read at start and the
+	/// long-lived parts of the server. Owned by the application; outlives
+	/// every handler.
+{
+	const ServerSettings& settings;
+	const PluginLoader& plugins;
+	const BackendRegistry& backends;
+	ClientDisconnectWatcher& watcher;
+	McpManager* mcp;
+		/// Null when no MCP support is built in.
+	Poco::Timestamp started;
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_ServerContext_INCLUDED

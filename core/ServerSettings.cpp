@@ -1,0 +1,121 @@
+//
+// ServerSettings.cpp
+//
+
+
+#include "core/ServerSettings.h"
+#include "Poco/Exception.h"
+#include "Poco/NumberParser.h"
+#include "Poco/String.h"
+#include "Poco/StringTokenizer.h"
+
+
+namespace Nash {
+
+
+namespace {
+
+
+long long readInteger(const Poco::Util::AbstractConfiguration& config, const std::string& key, long long defaultValue, long long minimum, long long maximum)
+{
+	if (!config.hasProperty(key)) return defaultValue;
+	std::string text = Poco::trim(config.getString(key));
+	Poco::Int64 value = 0;
+	if (!Poco::NumberParser::tryParse64(text, value) || value < minimum || value > maximum)
+	{
+		throw Poco::InvalidArgumentException("Configuration key '" + key + "' must be a whole number from " +
+			std::to_string(minimum) + " to " + std::to_string(maximum) + ", not '" + text + "'");
+	}
+	return value;
+}
+
+
+bool readBool(const Poco::Util::AbstractConfiguration& config, const std::string& key, bool defaultValue)
+{
+	if (!config.hasProperty(key)) return defaultValue;
+	std::string text = Poco::toLower(Poco::trim(config.getString(key)));
+	if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
+	if (text == "false" || text == "no" || text == "off" || text == "0") return false;
+	throw Poco::InvalidArgumentException("Configuration key '" + key + "' must be true or false, not '" + text + "'");
+}
+
+
+std::vector<std::string> readList(const Poco::Util::AbstractConfiguration& config, const std::string& key)
+{
+	std::vector<std::string> items;
+	if (!config.hasProperty(key)) return items;
+	Poco::StringTokenizer tokens(config.getString(key), ",;", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+	items.assign(tokens.begin(), tokens.end());
+	return items;
+}
+
+
+std::string readString(const Poco::Util::AbstractConfiguration& config, const std::string& key, const std::string& defaultValue)
+{
+	return config.hasProperty(key) ? config.getString(key) : defaultValue;
+}
+
+
+} // namespace
+
+
+std::string ServerSettings::defaultSummarizePrompt()
+{
+	return "You summarize conversations. Write a concise summary that keeps the facts, decisions, "
+		"open questions and any details needed to continue the conversation. Reply with the summary only.";
+}
+
+
+ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguration& config)
+{
+	ServerSettings s;
+	s.host = readString(config, "server.host", s.host);
+	s.port = static_cast<int>(readInteger(config, "server.port", s.port, 0, 65535));
+	s.portFile = readString(config, "server.port_file", s.portFile);
+	s.minThreads = static_cast<int>(readInteger(config, "server.threads.min", s.minThreads, 1, 100000));
+	s.maxThreads = static_cast<int>(readInteger(config, "server.threads.max", s.maxThreads, 2, 100000));
+	if (s.minThreads > s.maxThreads)
+		throw Poco::InvalidArgumentException("Configuration key 'server.threads.min' must not be larger than 'server.threads.max'");
+	s.maxQueued = static_cast<int>(readInteger(config, "server.queue.max", s.maxQueued, 1, 1000000));
+	s.threadStackKiB = static_cast<int>(readInteger(config, "server.threads.stack_kib", s.threadStackKiB, 0, 1024 * 1024));
+	s.threadIdleSeconds = static_cast<int>(readInteger(config, "server.threads.idle_seconds", s.threadIdleSeconds, 1, 86400));
+	s.keepAlive = readBool(config, "server.keepalive", s.keepAlive);
+	s.keepAliveTimeoutSeconds = static_cast<int>(readInteger(config, "server.keepalive.timeout_seconds", s.keepAliveTimeoutSeconds, 1, 3600));
+	s.maxKeepAliveRequests = static_cast<int>(readInteger(config, "server.keepalive.max_requests", s.maxKeepAliveRequests, 0, 1000000000));
+	s.readTimeoutSeconds = static_cast<int>(readInteger(config, "server.read_timeout_seconds", s.readTimeoutSeconds, 1, 3600));
+	s.maxBodyBytes = static_cast<std::size_t>(readInteger(config, "server.max_body_bytes", static_cast<long long>(s.maxBodyBytes), 1024, 1LL << 32));
+	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
+
+	s.defaultModel = readString(config, "chat.default_model", s.defaultModel);
+	s.chatSystemPrompt = readString(config, "chat.system_prompt", s.chatSystemPrompt);
+	s.maxMessages = readInteger(config, "chat.limits.max_messages", s.maxMessages, 1, 1000000000);
+	s.maxTokens = readInteger(config, "chat.limits.max_tokens", s.maxTokens, 1, 1LL << 40);
+
+	s.summarizeModel = readString(config, "summarize.model", s.summarizeModel);
+	s.summarizeSystemPrompt = readString(config, "summarize.system_prompt", defaultSummarizePrompt());
+
+	s.pluginPaths = readList(config, "plugins.path");
+	std::vector<std::string> load = readList(config, "plugins.load");
+	s.loadAllPlugins = load.empty() || (load.size() == 1 && load[0] == "*");
+	if (!s.loadAllPlugins) s.pluginLoad = load;
+	s.requiredPlugins = readList(config, "plugins.required");
+
+	Poco::Util::AbstractConfiguration::Keys names;
+	config.keys("backend", names);
+	for (const auto& name: names)
+	{
+		std::string prefix = "backend." + name;
+		if (!readBool(config, prefix + ".enabled", true)) continue;
+		BackendSettings backend;
+		backend.name = name;
+		backend.plugin = readString(config, prefix + ".plugin", name);
+		backend.required = readBool(config, prefix + ".required", false);
+		if (backend.name.find('/') != std::string::npos)
+			throw Poco::InvalidArgumentException("Backend name '" + name + "' must not contain '/'");
+		s.backends.push_back(backend);
+	}
+	return s;
+}
+
+
+} // namespace Nash

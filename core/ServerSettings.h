@@ -1,0 +1,80 @@
+//
+// ServerSettings.h
+//
+
+
+#ifndef Nash_ServerSettings_INCLUDED
+#define Nash_ServerSettings_INCLUDED
+
+
+#include "Poco/Util/AbstractConfiguration.h"
+#include <cstddef>
+#include <string>
+#include <vector>
+
+
+namespace Nash {
+
+
+struct BackendSettings
+	/// One [backend.<name>] section.
+{
+	std::string name;
+	std::string plugin;
+	bool required = false;
+};
+
+
+struct ServerSettings
+	/// Everything the server reads from its configuration, read once at start
+	/// (with the built-in defaults) so that no code deeper down reaches back
+	/// into the configuration. The sample etc/llm_server.ini documents each key.
+{
+	// [server]
+	std::string host = "127.0.0.1";
+	int port = 8001;
+	std::string portFile;
+	int minThreads = 4;
+	int maxThreads = 512;
+	int maxQueued = 1024;
+	int threadStackKiB = 256;
+	int threadIdleSeconds = 60;
+	bool keepAlive = true;
+	int keepAliveTimeoutSeconds = 10;
+	int maxKeepAliveRequests = 1000;
+	int readTimeoutSeconds = 30;
+	std::size_t maxBodyBytes = 8 * 1024 * 1024;
+	int disconnectPollMilliseconds = 100;
+
+	// [chat]
+	std::string defaultModel = "echo";
+	std::string chatSystemPrompt = "You are a helpful AI assistant.";
+	long long maxMessages = 20;
+	long long maxTokens = 50000;
+
+	// [summarize]
+	std::string summarizeModel;
+	std::string summarizeSystemPrompt;
+
+	// [plugins]
+	std::vector<std::string> pluginPaths;
+	std::vector<std::string> pluginLoad;
+	bool loadAllPlugins = true;
+	std::vector<std::string> requiredPlugins;
+
+	// [backend.<name>]
+	std::vector<BackendSettings> backends;
+
+	static ServerSettings fromConfig(const Poco::Util::AbstractConfiguration& config);
+		/// Reads every value, with the built-in default where a key is absent.
+		/// Throws Poco::InvalidArgumentException naming the key when a value
+		/// is malformed or out of range.
+
+	static std::string defaultSummarizePrompt();
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_ServerSettings_INCLUDED

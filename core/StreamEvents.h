@@ -1,0 +1,40 @@
+//
+// StreamEvents.h
+//
+
+
+#ifndef Nash_StreamEvents_INCLUDED
+#define Nash_StreamEvents_INCLUDED
+
+
+#include "Nash/ChatEvents.h"
+#include <exception>
+#include <string>
+
+
+namespace Nash {
+
+
+class StreamEvents
+	/// The JSON payloads of the chat stream's events.
+{
+public:
+	static std::string session(const std::string& sessionId);
+		/// {"session_id": "<id>"}
+	static std::string content(const std::string& text);
+		/// {"content": "<text>"}
+	static std::string error(const std::string& message);
+		/// {"error": "<message>"}
+	static std::string toolCall(const ToolCallDelta& delta);
+		/// {"tool_call_delta": {"index": 0, "id": ..., "name": ..., "arguments": ...}}
+
+	static std::string messageOf(const std::exception& exc);
+		/// What a client is told of a backend failure: the exception's own
+		/// message (its display text when the message is empty).
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_StreamEvents_INCLUDED

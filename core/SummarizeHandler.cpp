@@ -1,0 +1,50 @@
+//
+// SummarizeHandler.cpp
+//
+
+
+#include "core/SummarizeHandler.h"
+#include "core/ChatRequestParser.h"
+#include "core/HttpError.h"
+#include "core/JsonText.h"
+#include "core/RequestBody.h"
+#include "core/SessionId.h"
+#include "core/Summarizer.h"
+
+
+namespace Nash {
+
+
+SummarizeHandler::SummarizeHandler(ServerContext& context): JsonHandler(context)
+{
+}
+
+
+void SummarizeHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+{
+	const ServerSettings& settings = context().settings;
+	std::string body = RequestBody::read(request, settings.maxBodyBytes);
+	Poco::JSON::Object::Ptr json = RequestBody::parseObject(body, false);
+
+	if (!json->has("messages") || json->get("messages").isEmpty())
+		throw HttpError::badRequest("No messages to summarize");
+	std::vector<ChatMessage> messages = ChatRequestParser::parseMessages(json);
+	if (messages.empty())
+		throw HttpError::badRequest("No messages to summarize");
+	std::string sessionId = SessionId::fromRequest(json->get("session_id"));
+	entry.sessionId = sessionId;
+	std::string modelSpec = ChatRequestParser::parseModel(json);
+	if (modelSpec.empty()) modelSpec = settings.summarizeModel;
+	BackendRoute route = context().backends.resolve(modelSpec);
+	entry.backend = route.backendName;
+	entry.model = route.model;
+
+	auto cancellation = std::make_shared<CancellationToken>();
+	auto watch = watchClient(request, cancellation);
+	Summarizer summarizer(settings.summarizeSystemPrompt);
+	Poco::JSON::Object::Ptr answer = summarizer.summarize(route, messages, sessionId, *cancellation);
+	sendJson(response, 200, JsonText::write(answer), entry);
+}
+
+
+} // namespace Nash

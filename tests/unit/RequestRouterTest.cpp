@@ -1,0 +1,50 @@
+//
+// RequestRouterTest.cpp
+//
+
+
+#include "core/RequestRouter.h"
+#include <cppunit/extensions/HelperMacros.h>
+
+
+class RequestRouterTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(RequestRouterTest);
+	CPPUNIT_TEST(testExactPaths);
+	CPPUNIT_TEST(testOneSegmentParameter);
+	CPPUNIT_TEST(testStandardRoutes);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testExactPaths()
+	{
+		std::string parameter;
+		CPPUNIT_ASSERT(Nash::RequestRouter::matches("/health", "/health", parameter));
+		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/health", "/health/", parameter));
+		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/health", "/healthz", parameter));
+	}
+
+	void testOneSegmentParameter()
+	{
+		std::string parameter;
+		CPPUNIT_ASSERT(Nash::RequestRouter::matches("/v1/mcp/{}", "/v1/mcp/list_tools", parameter));
+		CPPUNIT_ASSERT_EQUAL(std::string("list_tools"), parameter);
+		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/v1/mcp/{}", "/v1/mcp/", parameter));
+		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/v1/mcp/{}", "/v1/mcp/a/b", parameter));
+	}
+
+	void testStandardRoutes()
+	{
+		bool stream = false, summarize = false, health = false;
+		for (const auto& route: Nash::RequestRouter::standardRoutes())
+		{
+			stream = stream || (route.method == "POST" && route.pattern == "/v1/chat/completions/stream");
+			summarize = summarize || (route.method == "POST" && route.pattern == "/v1/chat/summarize");
+			health = health || (route.method == "GET" && route.pattern == "/health");
+		}
+		CPPUNIT_ASSERT(stream && summarize && health);
+	}
+};
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RequestRouterTest);

@@ -1,0 +1,94 @@
+//
+// SseWriterTest.cpp
+//
+
+
+#include "core/SseWriter.h"
+#include "core/StreamEvents.h"
+#include <cppunit/extensions/HelperMacros.h>
+#include <sstream>
+
+
+namespace {
+
+
+class FailingBuffer: public std::streambuf
+	/// Accepts a number of bytes, then fails like a socket whose peer left.
+{
+public:
+	explicit FailingBuffer(std::size_t capacity): _capacity(capacity)
+	{
+	}
+
+protected:
+	int overflow(int c) override
+	{
+		if (_written >= _capacity) return traits_type::eof();
+		++_written;
+		return c;
+	}
+
+	std::streamsize xsputn(const char*, std::streamsize n) override
+	{
+		if (_written + static_cast<std::size_t>(n) > _capacity) return 0;
+		_written += static_cast<std::size_t>(n);
+		return n;
+	}
+
+private:
+	std::size_t _capacity;
+	std::size_t _written = 0;
+};
+
+
+} // namespace
+
+
+class SseWriterTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(SseWriterTest);
+	CPPUNIT_TEST(testFraming);
+	CPPUNIT_TEST(testEvents);
+	CPPUNIT_TEST(testFailedWriteMarksClientGone);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testFraming()
+	{
+		std::ostringstream out;
+		Nash::SseWriter writer(out);
+		CPPUNIT_ASSERT(writer.event("{\"a\": 1}"));
+		CPPUNIT_ASSERT(writer.done());
+		CPPUNIT_ASSERT_EQUAL(std::string("data: {\"a\": 1}\n\ndata: [DONE]\n\n"), out.str());
+		CPPUNIT_ASSERT_EQUAL(out.str().size(), writer.bytesWritten());
+		CPPUNIT_ASSERT(!writer.failed());
+	}
+
+	void testEvents()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"session_id\": \"abc\"}"), Nash::StreamEvents::session("abc"));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"content\": \"two\\nlines\"}"), Nash::StreamEvents::content("two\nlines"));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"error\": \"upstream said \\\"no\\\"\"}"), Nash::StreamEvents::error("upstream said \"no\""));
+		Nash::ToolCallDelta delta;
+		delta.index = 1;
+		delta.id = "call_1";
+		delta.name = "add";
+		delta.argumentsFragment = "{\"a\":";
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"tool_call_delta\": {\"index\": 1, \"id\": \"call_1\", \"name\": \"add\", \"arguments\": \"{\\\"a\\\":\"}}"), Nash::StreamEvents::toolCall(delta));
+	}
+
+	void testFailedWriteMarksClientGone()
+	{
+		FailingBuffer buffer(20);
+		std::ostream out(&buffer);
+		Nash::SseWriter writer(out);
+		CPPUNIT_ASSERT(writer.event("12345"));
+		CPPUNIT_ASSERT(!writer.event("this one does not fit"));
+		CPPUNIT_ASSERT(writer.failed());
+		CPPUNIT_ASSERT(!writer.done());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(13), writer.bytesWritten());
+	}
+};
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SseWriterTest);
