@@ -41,10 +41,10 @@ ServerProcess::~ServerProcess()
 }
 
 
-void ServerProcess::start()
+void ServerProcess::launch()
 {
 	std::string portFile = _workDir + "/port";
-	Poco::File(portFile).remove(false);
+	if (Poco::File(portFile).exists()) Poco::File(portFile).remove(false);
 	std::vector<std::string> args;
 	if (!_options.iniText.empty())
 	{
@@ -52,25 +52,41 @@ void ServerProcess::start()
 		writeFile(iniPath, _options.iniText);
 		args.push_back("--config=" + iniPath);
 	}
-	args.push_back("--port=0");
-	args.push_back("--port-file=" + portFile);
+	if (_options.fixedPort == 0)
+	{
+		args.push_back("--port=0");
+		args.push_back("--port-file=" + portFile);
+	}
 	args.insert(args.end(), _options.extraArgs.begin(), _options.extraArgs.end());
 
 	Poco::Process::Env env(_options.env.begin(), _options.env.end());
 	_handle.reset(new Poco::ProcessHandle(Poco::Process::launch(_options.binary, args, _workDir, nullptr, &_outPipe, &_outPipe, env)));
 	_outPipe.close(Poco::Pipe::CLOSE_WRITE);
 	_drainThread = std::thread([this] { drain(); });
+}
 
+
+void ServerProcess::start()
+{
+	launch();
+	std::string portFile = _workDir + "/port";
 	bool ready = waitUntil([&] {
 		if (!isRunning()) return true;
-		Poco::File file(portFile);
-		if (!file.exists()) return false;
-		Poco::FileInputStream in(portFile);
-		std::string text;
-		std::getline(in, text);
-		int port = 0;
-		if (!Poco::NumberParser::tryParse(Poco::trim(text), port) || port <= 0) return false;
-		_port = port;
+		if (_options.fixedPort != 0)
+		{
+			_port = _options.fixedPort;
+		}
+		else
+		{
+			Poco::File file(portFile);
+			if (!file.exists()) return false;
+			Poco::FileInputStream in(portFile);
+			std::string text;
+			std::getline(in, text);
+			int port = 0;
+			if (!Poco::NumberParser::tryParse(Poco::trim(text), port) || port <= 0) return false;
+			_port = port;
+		}
 		try
 		{
 			return HttpTestClient(_port).get("/health").status == 200;

@@ -34,6 +34,9 @@ public:
 		std::map<std::string, std::string> env;
 		std::string binary;
 			/// Defaults to the llm_server of this build.
+		int fixedPort = 0;
+			/// When not 0, no --port/--port-file is passed and the server is
+			/// expected on this port (its built-in default, say).
 	};
 
 	ServerProcess();
@@ -43,6 +46,9 @@ public:
 	void start();
 		/// Launches the server and waits until /health answers. Throws
 		/// Poco::TimeoutException (with the server's output) when it does not.
+
+	void launch();
+		/// Launches the server without waiting for it.
 
 	int stop();
 		/// Requests termination, waits up to 10 s (then kills) and returns
