@@ -50,6 +50,7 @@ class StartupTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRequiredBackendFailingStopsStart);
 	CPPUNIT_TEST(testOptionalBackendFailingIsReported);
 	CPPUNIT_TEST(testStopsCleanly);
+	CPPUNIT_TEST(testSampleConfigurationServes);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -178,6 +179,19 @@ public:
 		server.start();
 		CPPUNIT_ASSERT_EQUAL(0, server.stop());
 		CPPUNIT_ASSERT(server.output().find("Stopping") != std::string::npos);
+	}
+
+	void testSampleConfigurationServes()
+	{
+		ServerProcess::Options options;
+		options.extraArgs = {"--config=" + NashTest::sourceDir() + "/etc/llm_server.ini"};
+		ServerProcess server(options);
+		server.start();
+		auto events = HttpTestClient::dataEvents(HttpTestClient(server.port()).post("/v1/chat/completions/stream",
+			"{\"messages\": [{\"role\": \"user\", \"content\": \"sample\"}]}").body);
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"content\": \"Echo:\"}"), events.at(1));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"content\": \" sample\"}"), events.at(2));
+		CPPUNIT_ASSERT(server.output().find("[Information] nash.access: POST /v1/chat/completions/stream 200") != std::string::npos);
 	}
 };
 
