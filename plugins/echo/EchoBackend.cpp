@@ -42,6 +42,8 @@ void EchoBackend::configure(const std::string&, const Poco::Util::AbstractConfig
 	_delay = std::chrono::milliseconds(readWholeNumber(section, "delay_ms", 0, 3600000));
 	_maxWords = readWholeNumber(section, "max_words", 0, 1000000000);
 	_prefix = section.getString("prefix", _prefix);
+	// An ini file trims values; quotes are the way to keep a trailing space.
+	if (_prefix.size() >= 2 && _prefix.front() == '"' && _prefix.back() == '"') _prefix = _prefix.substr(1, _prefix.size() - 2);
 	if (section.hasProperty("models"))
 	{
 		Poco::StringTokenizer names(section.getString("models"), ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
