@@ -262,7 +262,7 @@ public:
 		bool cancelled = NashTest::waitUntil([&] { return Poco::File(_dir + "/cancelled").exists(); }, std::chrono::seconds(5));
 		CPPUNIT_ASSERT_MESSAGE("the backend was not cancelled after the client left", cancelled);
 		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - left < std::chrono::milliseconds(1000));
-		CPPUNIT_ASSERT(NashTest::waitUntil([&] { return _server->output().find("outcome=client-gone") != std::string::npos; }, std::chrono::seconds(5)));
+		CPPUNIT_ASSERT(_server->waitForOutput("outcome=client-gone"));
 	}
 
 	void testHundredsOfConcurrentStreams()

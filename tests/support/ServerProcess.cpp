@@ -164,6 +164,12 @@ std::string ServerProcess::output() const
 }
 
 
+bool ServerProcess::waitForOutput(const std::string& text, int timeoutMs) const
+{
+	return waitUntil([&] { return output().find(text) != std::string::npos; }, std::chrono::milliseconds(timeoutMs));
+}
+
+
 std::string ServerProcess::workDir() const
 {
 	return _workDir;

@@ -63,6 +63,9 @@ public:
 	Poco::ProcessHandle::PID pid() const;
 	std::string output() const;
 		/// Everything the server printed so far.
+	bool waitForOutput(const std::string& text, int timeoutMs = 5000) const;
+		/// Waits until the server has printed text; false when it has not
+		/// within the timeout.
 	std::string workDir() const;
 
 private:
