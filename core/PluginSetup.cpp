@@ -168,8 +168,9 @@ bool PluginSetup::createBackends(const ServerSettings& settings, const Poco::Uti
 		}
 		catch (Poco::Exception& exc)
 		{
-			backends.addUnavailable(info.name, info.name, "configuration failed: " + exc.displayText());
-			log().error("Backend '%s' is not available: configuration failed: %s", info.name, exc.displayText());
+			// Not configured by anyone, so not an error: a provider plugin without its key, say.
+			backends.addUnavailable(info.name, info.name, exc.message());
+			log().warning("Backend '%s' (a plugin in the plugin folder, no [backend.%s] section) is not available: %s", info.name, info.name, exc.message());
 		}
 	}
 	return ok;

@@ -1,0 +1,76 @@
+//
+// UpstreamSettings.cpp
+//
+
+
+#include "NashUpstream/UpstreamSettings.h"
+#include "Poco/Exception.h"
+#include "Poco/NumberParser.h"
+#include "Poco/String.h"
+
+
+namespace NashUpstream {
+
+
+namespace {
+
+
+long long readWhole(const Poco::Util::AbstractConfiguration& section, const std::string& key, long long defaultValue, long long minimum, long long maximum)
+{
+	if (!section.hasProperty(key)) return defaultValue;
+	std::string text = Poco::trim(section.getString(key));
+	Poco::Int64 value = 0;
+	if (!Poco::NumberParser::tryParse64(text, value) || value < minimum || value > maximum)
+		throw Poco::InvalidArgumentException("'" + key + "' must be a whole number from " + std::to_string(minimum) + " to " + std::to_string(maximum) + ", not '" + text + "'");
+	return value;
+}
+
+
+Poco::Timespan readMilliseconds(const Poco::Util::AbstractConfiguration& section, const std::string& key, const Poco::Timespan& defaultValue)
+{
+	long long ms = readWhole(section, key, defaultValue.totalMilliseconds(), 1, 24LL * 3600 * 1000);
+	return Poco::Timespan(ms * 1000);
+}
+
+
+} // namespace
+
+
+UpstreamSettings UpstreamSettings::read(const Poco::Util::AbstractConfiguration& section, const std::string& defaultBaseUrl)
+{
+	UpstreamSettings s;
+	std::string base = Poco::trim(section.getString("base_url", defaultBaseUrl));
+	try
+	{
+		s.baseUri = Poco::URI(base);
+	}
+	catch (Poco::Exception& exc)
+	{
+		throw Poco::InvalidArgumentException("'base_url' is not a URL: " + base);
+	}
+	if (s.baseUri.getScheme() != "http" && s.baseUri.getScheme() != "https")
+		throw Poco::InvalidArgumentException("'base_url' must start with http:// or https://, not '" + base + "'");
+	if (s.baseUri.getHost().empty())
+		throw Poco::InvalidArgumentException("'base_url' has no host: '" + base + "'");
+	s.connectTimeout = readMilliseconds(section, "connect_timeout_ms", s.connectTimeout);
+	s.firstByteTimeout = readMilliseconds(section, "first_byte_timeout_ms", s.firstByteTimeout);
+	s.idleTimeout = readMilliseconds(section, "idle_timeout_ms", s.idleTimeout);
+	s.maxRetries = static_cast<int>(readWhole(section, "max_retries", s.maxRetries, 0, 20));
+	s.retryBaseDelay = readMilliseconds(section, "retry_base_delay_ms", s.retryBaseDelay);
+	s.maxRetryDelay = readMilliseconds(section, "max_retry_delay_ms", s.maxRetryDelay);
+	s.maxLineBytes = static_cast<std::size_t>(readWhole(section, "max_line_bytes", static_cast<long long>(s.maxLineBytes), 1024, 1LL << 31));
+	s.maxIdleConnections = static_cast<std::size_t>(readWhole(section, "max_idle_connections", static_cast<long long>(s.maxIdleConnections), 0, 100000));
+	s.caFile = section.getString("ca_file", "");
+	std::string verify = Poco::toLower(Poco::trim(section.getString("tls_verify", "true")));
+	if (verify == "true" || verify == "yes" || verify == "on" || verify == "1") s.verifyTls = true;
+	else if (verify == "false" || verify == "no" || verify == "off" || verify == "0") s.verifyTls = false;
+	else throw Poco::InvalidArgumentException("'tls_verify' must be true or false, not '" + verify + "'");
+
+	Poco::Util::AbstractConfiguration::Keys names;
+	section.keys("header", names);
+	for (const auto& name: names) s.headers.emplace_back(name, section.getString("header." + name));
+	return s;
+}
+
+
+} // namespace NashUpstream
