@@ -9,29 +9,63 @@
 #include "Poco/Exception.h"
 #include "Poco/JSON/JSONException.h"
 #include "Poco/String.h"
+#include <algorithm>
 
 
 namespace Nash {
 
 
+namespace {
+
+
+void discard(std::istream& in, std::size_t maxBytes)
+	/// Reads and drops up to maxBytes of what the client is still sending.
+{
+	char buffer[16384];
+	std::size_t dropped = 0;
+	while (in && dropped < maxBytes)
+	{
+		in.read(buffer, sizeof(buffer));
+		std::streamsize n = in.gcount();
+		if (n <= 0) break;
+		dropped += static_cast<std::size_t>(n);
+	}
+}
+
+
+} // namespace
+
+
 std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t maxBytes)
 {
 	const std::string tooLarge = "Request body is larger than the limit of " + std::to_string(maxBytes) + " bytes";
+	// A client that is refused while it is still sending would see its
+	// connection reset instead of the 413: a body up to this size is read
+	// to its end and dropped first.
+	const std::size_t drainLimit = std::min<std::size_t>(maxBytes * 4, 64 * 1024 * 1024);
+	std::istream& in = request.stream();
 	std::string body;
 	if (request.hasContentLength())
 	{
 		Poco::Int64 length = request.getContentLength64();
-		if (length < 0 || static_cast<Poco::UInt64>(length) > maxBytes) throw HttpError(413, tooLarge);
+		if (length < 0 || static_cast<Poco::UInt64>(length) > maxBytes)
+		{
+			if (length > 0 && static_cast<Poco::UInt64>(length) <= drainLimit) discard(in, static_cast<std::size_t>(length));
+			throw HttpError(413, tooLarge);
+		}
 		body.reserve(static_cast<std::size_t>(length));
 	}
-	std::istream& in = request.stream();
 	char buffer[16384];
 	while (in)
 	{
 		in.read(buffer, sizeof(buffer));
 		std::streamsize n = in.gcount();
 		if (n <= 0) break;
-		if (body.size() + static_cast<std::size_t>(n) > maxBytes) throw HttpError(413, tooLarge);
+		if (body.size() + static_cast<std::size_t>(n) > maxBytes)
+		{
+			discard(in, drainLimit);
+			throw HttpError(413, tooLarge);
+		}
 		body.append(buffer, static_cast<std::size_t>(n));
 	}
 	if (request.hasContentLength() && static_cast<Poco::Int64>(body.size()) != request.getContentLength64())
