@@ -23,6 +23,24 @@ BackendRegistry::~BackendRegistry()
 }
 
 
+void BackendRegistry::setDefaultModelSpec(const std::string& spec)
+{
+	_defaultModelSpec = spec;
+}
+
+
+void BackendRegistry::setDefaultBackend(const std::string& backendName)
+{
+	_defaultBackend = backendName;
+}
+
+
+void BackendRegistry::addAlias(const std::string& alias, const std::string& target)
+{
+	_aliases.emplace_back(alias, target);
+}
+
+
 void BackendRegistry::add(const std::string& name, const std::string& pluginName, std::unique_ptr<ModelBackend> backend)
 {
 	Entry entry;
@@ -83,7 +101,16 @@ BackendRoute BackendRegistry::resolve(const std::string& modelSpec) const
 		}
 		throw HttpError(503, "No model backend is available", "error");
 	}
+	for (const auto& alias: _aliases)
+	{
+		if (alias.first == spec) return resolveName(alias.second);
+	}
+	return resolveName(spec);
+}
 
+
+BackendRoute BackendRegistry::resolveName(const std::string& spec) const
+{
 	auto slash = spec.find('/');
 	if (slash != std::string::npos)
 	{
@@ -96,6 +123,11 @@ BackendRoute BackendRegistry::resolve(const std::string& modelSpec) const
 	{
 		if (entry.status.available && std::find(entry.status.models.begin(), entry.status.models.end(), spec) != entry.status.models.end())
 			return routeTo(entry, spec, spec);
+	}
+	if (!_defaultBackend.empty())
+	{
+		const Entry* entry = find(_defaultBackend);
+		if (entry && entry->status.available && entry->backend->acceptsAnyModel()) return routeTo(*entry, spec, spec);
 	}
 	throw HttpError::badRequest("Unknown model '" + spec + "'. Available models: " + availableModels());
 }
@@ -128,6 +160,25 @@ std::vector<BackendStatus> BackendRegistry::status() const
 std::string BackendRegistry::defaultModelSpec() const
 {
 	return _defaultModelSpec;
+}
+
+
+std::string BackendRegistry::defaultBackend() const
+{
+	return _defaultBackend;
+}
+
+
+std::vector<std::pair<std::string, std::string>> BackendRegistry::aliases() const
+{
+	return _aliases;
+}
+
+
+bool BackendRegistry::isAvailable(const std::string& backendName) const
+{
+	const Entry* entry = find(backendName);
+	return entry && entry->status.available;
 }
 
 

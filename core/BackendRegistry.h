@@ -45,6 +45,16 @@ public:
 	explicit BackendRegistry(std::string defaultModelSpec);
 	~BackendRegistry();
 
+	void setDefaultModelSpec(const std::string& spec);
+		/// The model for requests that name none.
+
+	void setDefaultBackend(const std::string& backendName);
+		/// The backend for bare model names no backend lists, when it accepts
+		/// any model (empty: none).
+
+	void addAlias(const std::string& alias, const std::string& target);
+		/// A model name that stands for target ("backend/model" or a model).
+
 	void add(const std::string& name, const std::string& pluginName, std::unique_ptr<ModelBackend> backend);
 		/// Adds a configured backend. Its models are read once, here.
 
@@ -54,14 +64,18 @@ public:
 
 	BackendRoute resolve(const std::string& modelSpec) const;
 		/// The backend and model for a request's "model": empty means the
-		/// configured default; "backend/model" picks the backend explicitly
-		/// ("backend/" or "backend" alone: its default model); a bare model
-		/// name goes to the first backend that lists it. Throws HttpError:
+		/// configured default; an alias stands for its target; "backend/model"
+		/// picks the backend explicitly ("backend/" or "backend" alone: its
+		/// default model); a bare model name goes to the first backend that
+		/// lists it, else to the default backend. Throws HttpError:
 		/// 400 for an unknown model or backend, 503 for a backend that is
 		/// configured but not available.
 
 	std::vector<BackendStatus> status() const;
 	std::string defaultModelSpec() const;
+	std::string defaultBackend() const;
+	std::vector<std::pair<std::string, std::string>> aliases() const;
+	bool isAvailable(const std::string& backendName) const;
 
 	void clear();
 		/// Destroys the backend objects (before their plugins are unloaded).
@@ -77,7 +91,11 @@ private:
 	BackendRoute routeTo(const Entry& entry, const std::string& model, const std::string& spec) const;
 	std::string availableModels() const;
 
+	BackendRoute resolveName(const std::string& spec) const;
+
 	std::string _defaultModelSpec;
+	std::string _defaultBackend;
+	std::vector<std::pair<std::string, std::string>> _aliases;
 	std::vector<Entry> _entries;
 };
 

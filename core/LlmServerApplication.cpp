@@ -185,13 +185,14 @@ int LlmServerApplication::main(const ArgVec&)
 	{
 		return Application::EXIT_CONFIG;
 	}
+	PluginSetup::chooseRouting(settings, backends);
 	try
 	{
 		backends.resolve(std::string());
 	}
 	catch (Poco::Exception& exc)
 	{
-		log.warning("The default model '%s' cannot be used (%s); requests must name a model.", settings.defaultModel, exc.message());
+		log.warning("The default model '%s' cannot be used (%s); requests must name a model.", backends.defaultModelSpec(), exc.message());
 	}
 
 	ClientDisconnectWatcher watcher(settings.disconnectPollMilliseconds);
@@ -250,7 +251,7 @@ int LlmServerApplication::main(const ArgVec&)
 		portFile << port << std::endl;
 	}
 	log.information("nash-llm-server %s (SDK %d) listening on http://%s:%hu/ with default model '%s'",
-		std::string(NASH_SERVER_VERSION), NASH_SDK_VERSION, settings.host, port, settings.defaultModel);
+		std::string(NASH_SERVER_VERSION), NASH_SDK_VERSION, settings.host, port, backends.defaultModelSpec());
 
 	waitForTerminationRequest();
 

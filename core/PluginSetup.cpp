@@ -60,6 +60,36 @@ bool loadByName(const ServerSettings& settings, PluginLoader& plugins, const std
 } // namespace
 
 
+void PluginSetup::chooseRouting(const ServerSettings& settings, BackendRegistry& backends)
+{
+	for (const auto& alias: settings.aliases) backends.addAlias(alias.first, alias.second);
+	if (!settings.defaultBackend.empty()) backends.setDefaultBackend(settings.defaultBackend);
+	if (!settings.defaultModel.empty())
+	{
+		backends.setDefaultModelSpec(settings.defaultModel);
+		return;
+	}
+
+	const std::set<std::string> providerPlugins = {"openai", "anthropic", "ollama"};
+	std::vector<std::string> candidates;
+	for (const auto& backend: settings.backends)
+	{
+		if (providerPlugins.count(backend.plugin)) candidates.push_back(backend.name);
+	}
+	candidates.insert(candidates.end(), {"openai", "anthropic", "ollama"});
+	for (const auto& name: candidates)
+	{
+		if (!backends.isAvailable(name)) continue;
+		backends.setDefaultModelSpec(name);
+		if (settings.defaultBackend.empty()) backends.setDefaultBackend(name);
+		log().information("Default model: backend '%s' with its default model (set chat.default_model to choose another)", name);
+		return;
+	}
+	backends.setDefaultModelSpec(backends.isAvailable("echo") ? "echo" : "");
+	log().information("Default model: echo, the stand-in that repeats the last message; configure a backend for real answers");
+}
+
+
 std::string PluginSetup::findPluginFile(const ServerSettings& settings, const std::string& pluginName)
 {
 	for (const auto& folder: existingFolders(settings))

@@ -42,6 +42,13 @@ public:
 		/// plugin that no section uses (a plugin dropped into the folder
 		/// works at once). Returns false when a required backend failed.
 
+	static void chooseRouting(const ServerSettings& settings, BackendRegistry& backends);
+		/// Aliases, the default backend and the default model. With no
+		/// chat.default_model configured, the default is the first available
+		/// backend of a provider plugin: configured sections first, then
+		/// openai, anthropic and ollama (which are available when their
+		/// variables are set, or when a local Ollama answers); else echo.
+
 #ifdef NASH_WITH_MCP
 	static std::unique_ptr<McpManager> createMcpManager(const Poco::Util::AbstractConfiguration& config, const PluginLoader& plugins);
 		/// The MCP servers of the configuration and of --mcp-config; null

@@ -7,6 +7,7 @@
 #include "core/ChatStreamHandler.h"
 #include "core/HealthHandler.h"
 #include "core/MethodNotAllowedHandler.h"
+#include "core/ModelsHandler.h"
 #include "core/NotFoundHandler.h"
 #include "core/SummarizeHandler.h"
 #include "Poco/Net/HTTPServerRequest.h"
@@ -96,6 +97,9 @@ std::vector<RequestRouter::Route> RequestRouter::standardRoutes()
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new McpHandler(context, method));
 	}});
 #endif
+	routes.push_back({"GET", "/v1/models", [](ServerContext& context, const std::string&) {
+		return static_cast<Poco::Net::HTTPRequestHandler*>(new ModelsHandler(context));
+	}});
 	routes.push_back({"GET", "/health", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new HealthHandler(context));
 	}});

@@ -86,7 +86,17 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.maxBodyBytes = static_cast<std::size_t>(readInteger(config, "server.max_body_bytes", static_cast<long long>(s.maxBodyBytes), 1024, 1LL << 32));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
 
-	s.defaultModel = readString(config, "chat.default_model", s.defaultModel);
+	s.defaultModel = Poco::trim(readString(config, "chat.default_model", s.defaultModel));
+	s.defaultBackend = Poco::trim(readString(config, "chat.default_backend", s.defaultBackend));
+	for (const auto& entry: readList(config, "chat.aliases"))
+	{
+		auto equals = entry.find('=');
+		std::string alias = Poco::trim(entry.substr(0, equals));
+		std::string target = equals == std::string::npos ? std::string() : Poco::trim(entry.substr(equals + 1));
+		if (alias.empty() || target.empty())
+			throw Poco::InvalidArgumentException("Configuration key 'chat.aliases' must be a list of name=backend/model, not '" + entry + "'");
+		s.aliases.emplace_back(alias, target);
+	}
 	s.chatSystemPrompt = readString(config, "chat.system_prompt", s.chatSystemPrompt);
 	s.maxMessages = readInteger(config, "chat.limits.max_messages", s.maxMessages, 1, 1000000000);
 	s.maxTokens = readInteger(config, "chat.limits.max_tokens", s.maxTokens, 1, 1LL << 40);

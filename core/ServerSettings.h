@@ -10,6 +10,7 @@
 #include "Poco/Util/AbstractConfiguration.h"
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 
@@ -47,7 +48,10 @@ struct ServerSettings
 	int disconnectPollMilliseconds = 100;
 
 	// [chat]
-	std::string defaultModel = "echo";
+	std::string defaultModel;
+		/// Empty: chosen at start (a provider backend that is available, else echo).
+	std::string defaultBackend;
+	std::vector<std::pair<std::string, std::string>> aliases;
 	std::string chatSystemPrompt = "You are a helpful AI assistant.";
 	long long maxMessages = 20;
 	long long maxTokens = 50000;

@@ -59,7 +59,11 @@ void ServerProcess::launch()
 	}
 	args.insert(args.end(), _options.extraArgs.begin(), _options.extraArgs.end());
 
-	Poco::Process::Env env(_options.env.begin(), _options.env.end());
+	// The provider variables of the machine must not change what a test sees:
+	// empty means unset to the server. A test sets them through Options::env.
+	Poco::Process::Env env;
+	for (const char* name: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "OLLAMA_HOST"}) env[name] = "";
+	for (const auto& variable: _options.env) env[variable.first] = variable.second;
 	_handle.reset(new Poco::ProcessHandle(Poco::Process::launch(_options.binary, args, _workDir, nullptr, &_outPipe, &_outPipe, env)));
 	_outPipe.close(Poco::Pipe::CLOSE_WRITE);
 	_drainThread = std::thread([this] { drain(); });
