@@ -5,6 +5,7 @@
 
 #include "core/PluginSetup.h"
 #include "Nash/Plugin.h"
+#include "core/HttpError.h"
 #include "Poco/File.h"
 #include "Poco/Logger.h"
 #include "Poco/Path.h"
@@ -67,6 +68,17 @@ void PluginSetup::chooseRouting(const ServerSettings& settings, BackendRegistry&
 	if (!settings.defaultModel.empty())
 	{
 		backends.setDefaultModelSpec(settings.defaultModel);
+		if (settings.defaultBackend.empty())
+		{
+			// Bare model names nobody lists go where the default model goes.
+			try
+			{
+				backends.setDefaultBackend(backends.resolve(std::string()).backendName);
+			}
+			catch (Poco::Exception&)
+			{
+			}
+		}
 		return;
 	}
 

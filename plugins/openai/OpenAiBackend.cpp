@@ -79,10 +79,9 @@ void OpenAiBackend::configure(const std::string& instanceName, const Poco::Util:
 	_apiKey = section.getString("api_key", Poco::Environment::get("OPENAI_API_KEY", ""));
 	if (_apiKey.empty() && upstream.baseUri.getHost() == "api.openai.com")
 		throw Poco::InvalidArgumentException("no API key for " + upstream.baseUri.toString() + ": set api_key in [backend." + instanceName + "] or OPENAI_API_KEY");
-	_headers.clear();
-	if (!_apiKey.empty()) _headers.emplace_back("Authorization", "Bearer " + _apiKey);
+	if (!_apiKey.empty()) upstream.headers.emplace_back("Authorization", "Bearer " + _apiKey);
 	std::string organization = section.getString("organization", "");
-	if (!organization.empty()) _headers.emplace_back("OpenAI-Organization", organization);
+	if (!organization.empty()) upstream.headers.emplace_back("OpenAI-Organization", organization);
 	_catalog = NashUpstream::ModelCatalog::read(section, "gpt-4o-mini");
 	_streamUsage = section.getBool("stream_usage", true);
 	_passFields.clear();

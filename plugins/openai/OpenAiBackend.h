@@ -51,7 +51,6 @@ private:
 	NashUpstream::ModelCatalog _catalog;
 	bool _streamUsage = true;
 	std::set<std::string> _passFields;
-	NashUpstream::HeaderList _headers;
 	std::unique_ptr<NashUpstream::UpstreamClient> _client;
 };
 
