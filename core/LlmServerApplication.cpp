@@ -45,6 +45,11 @@ namespace {
 
 
 const int lowestPriority = 1000;
+#if defined(_WIN32)
+const char* const demoServerFile = "mcp_demo_server.exe";
+#else
+const char* const demoServerFile = "mcp_demo_server";
+#endif
 const int commandLinePriority = -1000;
 
 
@@ -131,13 +136,18 @@ void LlmServerApplication::handleOverride(const std::string& name, const std::st
 	}
 	else if (name == "host") _overrides->setString("server.host", value);
 	else if (name == "port-file") _overrides->setString("server.port_file", value);
-	else if (name == "mcp-config") _overrides->setString("mcp.config_file", Poco::Path(value).absolute().toString());
+	else if (name == "mcp-config") _overrides->setString("mcp_config.file", Poco::Path(value).absolute().toString());
 }
 
 
 void LlmServerApplication::initialize(Poco::Util::Application& self)
 {
-	config().add(builtInDefaults(), lowestPriority, false);
+	Poco::AutoPtr<Poco::Util::MapConfiguration> defaults = builtInDefaults();
+	// The demo MCP server built beside the binary, so that /v1/mcp answers on
+	// a fresh machine; [mcp.demo] enabled = false turns it off.
+	defaults->setString("mcp.demo.transport", "stdio");
+	defaults->setString("mcp.demo.command", config().getString("application.dir") + demoServerFile);
+	config().add(defaults, lowestPriority, false);
 	config().add(_overrides, commandLinePriority, false);
 	if (!_configFile.empty())
 	{

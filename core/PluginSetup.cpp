@@ -7,6 +7,10 @@
 #include "Nash/Plugin.h"
 #include "core/HttpError.h"
 #include "Poco/File.h"
+#ifdef NASH_WITH_MCP
+#include "core/mcp/McpManager.h"
+#include "core/mcp/McpServerSettings.h"
+#endif
 #include "Poco/Logger.h"
 #include "Poco/Path.h"
 #include "Poco/Util/MapConfiguration.h"
@@ -217,6 +221,32 @@ bool PluginSetup::createBackends(const ServerSettings& settings, const Poco::Uti
 	}
 	return ok;
 }
+
+
+#ifdef NASH_WITH_MCP
+std::unique_ptr<McpManager> PluginSetup::createMcpManager(const Poco::Util::AbstractConfiguration& config, const PluginLoader& plugins)
+{
+	std::vector<McpServerSettings> servers = McpServerSettings::fromConfiguration(config, "mcp");
+	std::string file = config.getString("mcp_config.file", "");
+	if (!file.empty())
+	{
+		std::vector<McpServerSettings> more = McpServerSettings::fromJsonFile(file);
+		for (auto& server: more)
+		{
+			// A server of the file replaces one of the same name in the ini.
+			servers.erase(std::remove_if(servers.begin(), servers.end(), [&](const McpServerSettings& s) { return s.name == server.name; }), servers.end());
+			servers.push_back(std::move(server));
+		}
+	}
+	for (const auto& server: servers)
+	{
+		log().information("MCP server '%s' (%s)%s", server.name, server.transport, std::string(server.enabled ? "" : ", disabled"));
+	}
+	return std::unique_ptr<McpManager>(new McpManager(servers, [&plugins](const std::string& pluginName) {
+		return plugins.createTransport(pluginName);
+	}));
+}
+#endif
 
 
 } // namespace Nash

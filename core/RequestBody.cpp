@@ -43,6 +43,9 @@ std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t
 	// connection reset instead of the 413: a body up to this size is read
 	// to its end and dropped first.
 	const std::size_t drainLimit = std::min<std::size_t>(maxBytes * 4, 64 * 1024 * 1024);
+	// HTTP/1.1: a request with neither Content-Length nor chunked encoding
+	// has no body (reading "until the end" would wait for the client to hang up).
+	if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return std::string();
 	std::istream& in = request.stream();
 	std::string body;
 	if (request.hasContentLength())

@@ -5,6 +5,7 @@
 
 #include "NashUpstream/UpstreamClient.h"
 #include "Poco/DateTimeParser.h"
+#include "Poco/Logger.h"
 #include "Poco/Exception.h"
 #include "Poco/Net/Context.h"
 #include "Poco/Net/HTTPRequest.h"
@@ -175,7 +176,12 @@ UpstreamClient::UpstreamClient(UpstreamSettings settings):
 {
 	_pathPrefix = _settings.baseUri.getPath();
 	while (!_pathPrefix.empty() && _pathPrefix.back() == '/') _pathPrefix.pop_back();
-	if (_settings.baseUri.getScheme() == "https") initializeSsl();
+	if (_settings.baseUri.getScheme() == "https")
+	{
+		initializeSsl();
+		if (!_settings.verifyTls)
+			Poco::Logger::get("nash.upstream").warning("TLS certificate verification is off for %s (tls_verify = false): anyone on the path can read and change the traffic", describe());
+	}
 }
 
 

@@ -1,0 +1,41 @@
+//
+// McpHandler.cpp
+//
+
+
+#include "core/McpHandler.h"
+#include "core/HttpError.h"
+#include "core/JsonText.h"
+#include "core/RequestBody.h"
+#include "core/mcp/McpManager.h"
+
+
+namespace Nash {
+
+
+McpHandler::McpHandler(ServerContext& context, std::string method):
+	JsonHandler(context),
+	_method(std::move(method))
+{
+}
+
+
+void McpHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+{
+	std::string body = RequestBody::read(request, context().settings.maxBodyBytes);
+	Poco::JSON::Object::Ptr args = RequestBody::parseObject(body, true);
+	if (!context().mcp) throw HttpError(503, "No MCP servers are configured", "error");
+
+	// A caller that leaves abandons its MCP request (notifications/cancelled).
+	auto cancellation = std::make_shared<CancellationToken>();
+	auto watch = watchClient(request, cancellation);
+	Poco::Dynamic::Var result = context().mcp->call(_method, args, *cancellation);
+
+	std::string json = "{\"result\": ";
+	JsonText::append(json, result);
+	json += "}";
+	sendJson(response, 200, json, entry);
+}
+
+
+} // namespace Nash
