@@ -121,7 +121,12 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 		{
 			failure = StreamEvents::messageOf(exc);
 		}
-		if (cancellation->isCancelled())
+		if (cancellation->isCancelled() && context().stopping)
+		{
+			writer.event(StreamEvents::error("The server is shutting down; the answer was cut short"));
+			entry.outcome = "shutdown";
+		}
+		else if (cancellation->isCancelled())
 		{
 			entry.outcome = "client-gone";
 		}
@@ -140,7 +145,7 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 	writer.event(StreamEvents::session(input.sessionId));
 	writer.done();
 	entry.bytes = writer.bytesWritten();
-	if (writer.failed() && entry.outcome != "client-gone") entry.outcome = "client-gone";
+	if (writer.failed()) entry.outcome = "client-gone";
 }
 
 

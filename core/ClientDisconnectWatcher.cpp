@@ -89,6 +89,17 @@ std::size_t ClientDisconnectWatcher::watchedCount() const
 }
 
 
+void ClientDisconnectWatcher::cancelAll()
+{
+	std::vector<std::shared_ptr<CancellationToken>> tokens;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		for (const auto& entry: _watched) tokens.push_back(entry.second.token);
+	}
+	for (auto& token: tokens) token->cancel();
+}
+
+
 bool ClientDisconnectWatcher::hasDisconnected(Poco::Net::StreamSocket& socket)
 {
 	try

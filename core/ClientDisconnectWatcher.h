@@ -58,6 +58,10 @@ public:
 	std::size_t watchedCount() const;
 		/// How many clients are watched now (open streams and calls).
 
+	void cancelAll();
+		/// Cancels the work of every watched client (the server is stopping
+		/// and the grace period is over).
+
 private:
 	struct Watched
 	{

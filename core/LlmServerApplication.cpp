@@ -6,6 +6,7 @@
 #include "core/LlmServerApplication.h"
 #include "core/BackendRegistry.h"
 #include "core/ClientDisconnectWatcher.h"
+#include "core/HangupListener.h"
 #include "core/PluginLoader.h"
 #include "core/RequestRouter.h"
 #include "core/ServerContext.h"
@@ -26,7 +27,10 @@
 #include "Poco/Util/Option.h"
 #include "Poco/Util/OptionCallback.h"
 #include "Poco/Util/OptionException.h"
+#include <chrono>
+#include <functional>
 #include <iostream>
+#include <thread>
 #include <memory>
 #ifdef NASH_WITH_MCP
 #include "core/mcp/McpManager.h"
@@ -45,6 +49,24 @@ namespace {
 
 
 const int lowestPriority = 1000;
+
+
+namespace NashWait {
+
+
+bool until(const std::function<bool()>& condition, std::chrono::milliseconds timeout)
+{
+	auto deadline = std::chrono::steady_clock::now() + timeout;
+	while (!condition())
+	{
+		if (std::chrono::steady_clock::now() >= deadline) return false;
+		std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	}
+	return true;
+}
+
+
+} // namespace NashWait
 #if defined(_WIN32)
 const char* const demoServerFile = "mcp_demo_server.exe";
 #else
@@ -166,9 +188,32 @@ void LlmServerApplication::initialize(Poco::Util::Application& self)
 }
 
 
+void LlmServerApplication::stopGracefully(Poco::Net::HTTPServer& server, ServerContext& context, int graceSeconds)
+{
+	Poco::Logger& log = logger();
+	// No new connections; the requests under way may finish within the grace period.
+	server.stop();
+	std::size_t open = context.watcher.watchedCount();
+	log.information("Stopping: %z streams and calls open, waiting up to %d s for them", open, graceSeconds);
+	bool finished = NashWait::until([&] { return context.watcher.watchedCount() == 0; }, std::chrono::seconds(graceSeconds));
+	if (!finished)
+	{
+		log.warning("Grace period over: ending %z open streams and calls", context.watcher.watchedCount());
+		context.stopping = true;
+		context.watcher.cancelAll();
+		NashWait::until([&] { return context.watcher.watchedCount() == 0; }, std::chrono::seconds(5));
+	}
+	// Idle kept-alive connections would otherwise hold their threads until their timeout.
+	server.stopAll(true);
+}
+
+
 int LlmServerApplication::main(const ArgVec&)
 {
 	if (_helpRequested) return Application::EXIT_OK;
+	HangupListener::blockInThisThread();
+	HangupListener hangup;
+	hangup.start();
 	Poco::Logger& log = logger();
 	if (!_configError.empty())
 	{
@@ -264,15 +309,14 @@ int LlmServerApplication::main(const ArgVec&)
 		std::string(NASH_SERVER_VERSION), NASH_SDK_VERSION, settings.host, port, backends.defaultModelSpec());
 
 	waitForTerminationRequest();
-
-	log.information("Stopping");
-	server.stopAll(true);
-	pool.joinAll();
+	stopGracefully(server, context, settings.shutdownGraceSeconds);
 #ifdef NASH_WITH_MCP
 	if (mcp) mcp->stop();
 #endif
+	pool.joinAll();
 	watcher.stop();
 	backends.clear();
+	log.information("Stopped");
 	return Application::EXIT_OK;
 }
 

@@ -7,7 +7,9 @@
 #define Nash_LlmServerApplication_INCLUDED
 
 
+#include "core/ServerContext.h"
 #include "Poco/AutoPtr.h"
+#include "Poco/Net/HTTPServer.h"
 #include "Poco/Util/MapConfiguration.h"
 #include "Poco/Util/ServerApplication.h"
 #include <string>
@@ -36,6 +38,9 @@ private:
 	void handleOverride(const std::string& name, const std::string& value);
 
 	static Poco::AutoPtr<Poco::Util::MapConfiguration> builtInDefaults();
+	void stopGracefully(Poco::Net::HTTPServer& server, ServerContext& context, int graceSeconds);
+		/// Stops accepting, lets open streams finish within the grace
+		/// period, then ends the rest with an error event and closes.
 
 	bool _helpRequested = false;
 	std::string _configFile;

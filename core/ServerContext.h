@@ -12,6 +12,7 @@
 #include "core/PluginLoader.h"
 #include "core/ServerSettings.h"
 #include "Poco/Timestamp.h"
+#include <atomic>
 
 
 namespace Nash {
@@ -32,6 +33,9 @@ struct ServerContext
 	McpManager* mcp;
 		/// Null when no MCP support is built in.
 	Poco::Timestamp started;
+	std::atomic<bool> stopping{false};
+		/// Set when the grace period of a shutdown is over: work cancelled
+		/// now was cut short by the server, not left by its client.
 };
 
 

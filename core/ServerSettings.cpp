@@ -85,6 +85,7 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.readTimeoutSeconds = static_cast<int>(readInteger(config, "server.read_timeout_seconds", s.readTimeoutSeconds, 1, 3600));
 	s.maxBodyBytes = static_cast<std::size_t>(readInteger(config, "server.max_body_bytes", static_cast<long long>(s.maxBodyBytes), 1024, 1LL << 32));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
+	s.shutdownGraceSeconds = static_cast<int>(readInteger(config, "server.shutdown_grace_seconds", s.shutdownGraceSeconds, 0, 3600));
 
 	s.defaultModel = Poco::trim(readString(config, "chat.default_model", s.defaultModel));
 	s.defaultBackend = Poco::trim(readString(config, "chat.default_backend", s.defaultBackend));

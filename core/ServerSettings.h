@@ -46,6 +46,7 @@ struct ServerSettings
 	int readTimeoutSeconds = 30;
 	std::size_t maxBodyBytes = 8 * 1024 * 1024;
 	int disconnectPollMilliseconds = 100;
+	int shutdownGraceSeconds = 10;
 
 	// [chat]
 	std::string defaultModel;
