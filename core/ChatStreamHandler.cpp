@@ -6,6 +6,7 @@
 #include "core/ChatStreamHandler.h"
 #include "core/ChatRequestParser.h"
 #include "core/ConversationLimits.h"
+#include "core/HttpError.h"
 #include "core/RequestBody.h"
 #include "core/SseWriter.h"
 #include "core/StreamEvents.h"
@@ -88,6 +89,19 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 	input.request.model = route.model;
 	SystemPrompt::ensureFirst(input.request.messages, settings.chatSystemPrompt);
 	ConversationLimits limits(settings.maxMessages, settings.maxTokens);
+
+	// Each stream holds a thread: beyond the limit, say when to come back.
+	if (++context().openStreams > settings.maxStreams)
+	{
+		--context().openStreams;
+		response.set("Retry-After", "1");
+		throw HttpError(503, "Too many open streams (" + std::to_string(settings.maxStreams) + "); try again shortly", "error");
+	}
+	struct StreamCount
+	{
+		std::atomic<int>& count;
+		~StreamCount() { --count; }
+	} streamCount{context().openStreams};
 
 	setNoDelay(request);
 	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);

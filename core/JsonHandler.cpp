@@ -5,6 +5,7 @@
 
 #include "core/JsonHandler.h"
 #include "core/ErrorResponder.h"
+#include "core/RequestGuard.h"
 #include "Poco/Logger.h"
 #include "Poco/Net/HTTPServerRequestImpl.h"
 #include "Poco/URI.h"
@@ -35,6 +36,7 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 	bool failed = false;
 	try
 	{
+		RequestGuard::admit(request, response, _context.settings, entry.path);
 		handle(request, response, entry);
 	}
 	catch (Poco::Exception& exc)

@@ -12,6 +12,7 @@
 #include "core/ServerContext.h"
 #include "core/ServerSettings.h"
 #include "core/PluginSetup.h"
+#include "core/RequestGuard.h"
 #include "Nash/SdkVersion.h"
 #include "Poco/Exception.h"
 #include "Poco/File.h"
@@ -229,6 +230,13 @@ int LlmServerApplication::main(const ArgVec&)
 	catch (Poco::Exception& exc)
 	{
 		log.fatal("Configuration error: %s", exc.message());
+		return Application::EXIT_CONFIG;
+	}
+
+	if (!RequestGuard::isLoopback(settings.host) && settings.authTokens.empty() && !settings.allowUnauthenticatedRemote)
+	{
+		log.fatal("Refusing to listen on %s without authentication: anyone who can reach it could use the models and run the MCP tools. "
+			"Configure auth.tokens (or auth.tokens_file), or set server.allow_unauthenticated_remote = true if this is really wanted.", settings.host);
 		return Application::EXIT_CONFIG;
 	}
 

@@ -36,6 +36,13 @@ void discard(std::istream& in, std::size_t maxBytes)
 } // namespace
 
 
+bool RequestBody::isJsonMediaType(const std::string& contentType)
+{
+	std::string type = Poco::toLower(Poco::trim(contentType.substr(0, contentType.find(';'))));
+	return type == "application/json" || (type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
+}
+
+
 std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t maxBytes)
 {
 	const std::string tooLarge = "Request body is larger than the limit of " + std::to_string(maxBytes) + " bytes";
@@ -71,6 +78,8 @@ std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t
 		}
 		body.append(buffer, static_cast<std::size_t>(n));
 	}
+	if (!body.empty() && !isJsonMediaType(request.getContentType()))
+		throw HttpError(415, "Request bodies must be JSON with Content-Type: application/json, not '" + request.getContentType() + "'");
 	if (request.hasContentLength() && static_cast<Poco::Int64>(body.size()) != request.getContentLength64())
 		throw HttpError::badRequest("Request body ended after " + std::to_string(body.size()) + " of " +
 			std::to_string(request.getContentLength64()) + " bytes");

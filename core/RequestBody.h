@@ -22,7 +22,12 @@ public:
 	static std::string read(Poco::Net::HTTPServerRequest& request, std::size_t maxBytes);
 		/// The whole body. Throws HttpError 413 when it is larger than
 		/// maxBytes (by Content-Length, before reading, or while reading a
-		/// chunked body) and 400 when it ends before its Content-Length.
+		/// chunked body), 415 when a non-empty body is not declared as JSON
+		/// (this also stops the "simple" text/plain and form posts a web page
+		/// may send cross-site) and 400 when it ends before its Content-Length.
+
+	static bool isJsonMediaType(const std::string& contentType);
+		/// application/json or a */*+json type, parameters allowed.
 
 	static Poco::JSON::Object::Ptr parseObject(const std::string& body, bool emptyIsObject);
 		/// The body as a JSON object. An empty (or all-whitespace) body is an

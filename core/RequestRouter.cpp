@@ -9,6 +9,7 @@
 #include "core/MethodNotAllowedHandler.h"
 #include "core/ModelsHandler.h"
 #include "core/NotFoundHandler.h"
+#include "core/PreflightHandler.h"
 #include "core/SummarizeHandler.h"
 #include "Poco/Net/HTTPServerRequest.h"
 #include "Poco/URI.h"
@@ -68,6 +69,7 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
 		if (allowed.find(route.method) == std::string::npos)
 			allowed += (allowed.empty() ? "" : ", ") + route.method;
 	}
+	if (!allowed.empty() && request.getMethod() == "OPTIONS") return new PreflightHandler(_context, allowed);
 	if (!allowed.empty()) return new MethodNotAllowedHandler(_context, allowed);
 
 	std::string valid;

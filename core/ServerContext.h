@@ -34,6 +34,7 @@ struct ServerContext
 		/// Null when no MCP support is built in.
 	Poco::Timestamp started;
 	std::atomic<bool> stopping{false};
+	std::atomic<int> openStreams{0};
 		/// Set when the grace period of a shutdown is over: work cancelled
 		/// now was cut short by the server, not left by its client.
 };

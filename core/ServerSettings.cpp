@@ -5,9 +5,12 @@
 
 #include "core/ServerSettings.h"
 #include "Poco/Exception.h"
+#include "Poco/File.h"
+#include "Poco/FileStream.h"
 #include "Poco/NumberParser.h"
 #include "Poco/String.h"
 #include "Poco/StringTokenizer.h"
+#include <algorithm>
 
 
 namespace Nash {
@@ -86,6 +89,30 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.maxBodyBytes = static_cast<std::size_t>(readInteger(config, "server.max_body_bytes", static_cast<long long>(s.maxBodyBytes), 1024, 1LL << 32));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
 	s.shutdownGraceSeconds = static_cast<int>(readInteger(config, "server.shutdown_grace_seconds", s.shutdownGraceSeconds, 0, 3600));
+	s.maxStreams = static_cast<int>(readInteger(config, "server.max_streams", std::max(1, s.maxThreads - 32), 1, 1000000));
+	s.allowedHosts = readList(config, "server.allowed_hosts");
+	s.corsOrigins = readList(config, "server.cors_origins");
+	s.allowUnauthenticatedRemote = readBool(config, "server.allow_unauthenticated_remote", false);
+	s.authTokens = readList(config, "auth.tokens");
+	std::string tokensFile = readString(config, "auth.tokens_file", "");
+	if (!tokensFile.empty())
+	{
+		Poco::File file(tokensFile);
+		if (!file.exists() || !file.canRead())
+			throw Poco::InvalidArgumentException("Configuration key 'auth.tokens_file' names '" + tokensFile + "', which cannot be read");
+		Poco::FileInputStream in(tokensFile);
+		std::string line;
+		while (std::getline(in, line))
+		{
+			line = Poco::trim(line);
+			if (!line.empty() && line[0] != '#') s.authTokens.push_back(line);
+		}
+	}
+	for (const auto& token: s.authTokens)
+	{
+		if (token.size() < 16)
+			throw Poco::InvalidArgumentException("An auth token is shorter than 16 characters; use long random tokens (auth.tokens, auth.tokens_file)");
+	}
 
 	s.defaultModel = Poco::trim(readString(config, "chat.default_model", s.defaultModel));
 	s.defaultBackend = Poco::trim(readString(config, "chat.default_backend", s.defaultBackend));

@@ -47,6 +47,18 @@ struct ServerSettings
 	std::size_t maxBodyBytes = 8 * 1024 * 1024;
 	int disconnectPollMilliseconds = 100;
 	int shutdownGraceSeconds = 10;
+	int maxStreams = 480;
+		/// Open chat streams at once; more are answered 503 with Retry-After.
+		/// Below threads.max, so that /health and short calls still get a thread.
+	std::vector<std::string> allowedHosts;
+		/// Host header values accepted besides the loopback names and host.
+	std::vector<std::string> corsOrigins;
+		/// Origins whose (browser) requests are accepted; "*" accepts all.
+	bool allowUnauthenticatedRemote = false;
+
+	// [auth]
+	std::vector<std::string> authTokens;
+		/// Bearer tokens clients must present; none: no authentication.
 
 	// [chat]
 	std::string defaultModel;
