@@ -61,6 +61,21 @@ std::unique_ptr<UpstreamExchange> ProviderCall::open(const std::string& method, 
 }
 
 
+std::unique_ptr<UpstreamExchange> ProviderCall::openUnlessCancelled(const std::string& method, const std::string& path, const std::string& body,
+	const HeaderList& headers, const Nash::CancellationToken& cancellation)
+{
+	try
+	{
+		return open(method, path, body, headers, cancellation);
+	}
+	catch (Nash::BackendException&)
+	{
+		if (cancellation.isCancelled()) return nullptr;
+		throw;
+	}
+}
+
+
 bool ProviderCall::pump(UpstreamExchange& exchange, const std::function<void(const char*, std::size_t)>& feed)
 {
 	char buffer[16384];

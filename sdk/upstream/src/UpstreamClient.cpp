@@ -72,6 +72,45 @@ bool isConnectError(const Poco::Exception& exc)
 } // namespace
 
 
+class SessionAborter
+	/// Breaks off a session from a cancellation callback. The callback runs
+	/// on the thread that cancels, and CancellationToken::removeCallback()
+	/// does not wait for a callback already running, so the thread that owns
+	/// the session could destroy it in the middle of abort(): the owner
+	/// calls detach() first, which waits for an abort() in progress and makes
+	/// later ones do nothing.
+{
+public:
+	explicit SessionAborter(Poco::Net::HTTPClientSession* session):
+		_session(session)
+	{
+	}
+
+	void abort()
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		if (!_session) return;
+		try
+		{
+			_session->abort();
+		}
+		catch (Poco::Exception&)
+		{
+		}
+	}
+
+	void detach()
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		_session = nullptr;
+	}
+
+private:
+	std::mutex _mutex;
+	Poco::Net::HTTPClientSession* _session;
+};
+
+
 UpstreamExchange::UpstreamExchange(UpstreamClient& client, std::unique_ptr<Poco::Net::HTTPClientSession> session, const Nash::CancellationToken& cancellation):
 	_client(client),
 	_session(std::move(session)),
@@ -83,6 +122,7 @@ UpstreamExchange::UpstreamExchange(UpstreamClient& client, std::unique_ptr<Poco:
 UpstreamExchange::~UpstreamExchange()
 {
 	const_cast<Nash::CancellationToken&>(_cancellation).removeCallback(_registration);
+	if (_aborter) _aborter->detach();
 	if (_ended && !_failed && _keepAlive && !_cancellation.isCancelled())
 	{
 		_client.release(std::move(_session));
@@ -271,16 +311,12 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 		if (token.isCancelled()) throw Poco::IOException("the request was cancelled");
 		bool reused = false;
 		std::unique_ptr<Poco::Net::HTTPClientSession> session = acquire(reused);
-		Poco::Net::HTTPClientSession* raw = session.get();
-		auto registration = token.onCancel([raw] {
-			try
-			{
-				raw->abort();
-			}
-			catch (Poco::Exception&)
-			{
-			}
-		});
+		auto aborter = std::make_shared<SessionAborter>(session.get());
+		auto registration = token.onCancel([aborter] { aborter->abort(); });
+		auto unregister = [&token, registration, aborter] {
+			token.removeCallback(registration);
+			aborter->detach();
+		};
 
 		Poco::Net::HTTPRequest request(method, _pathPrefix + path, Poco::Net::HTTPMessage::HTTP_1_1);
 		request.setKeepAlive(true);
@@ -298,11 +334,15 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 		{
 			if (reused && session->connected()) session->socket().setReceiveTimeout(_settings.firstByteTimeout);
 			session->sendRequest(request) << body;
+			// sendRequest() reconnects a session that was aborted before it
+			// had a connection (or after it had one): such a cancellation
+			// would be lost while the upstream thinks.
+			if (token.isCancelled()) throw Poco::IOException("the request was cancelled");
 			responseBody = &session->receiveResponse(response);
 		}
 		catch (Poco::Exception& exc)
 		{
-			token.removeCallback(registration);
+			unregister();
 			if (token.isCancelled()) throw Poco::IOException("the request was cancelled");
 			if (reused && isStaleConnectionError(exc)) continue;
 			if (dynamic_cast<Poco::TimeoutException*>(&exc))
@@ -324,7 +364,7 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 			if (delay < 0) delay = static_cast<long>(_settings.retryBaseDelay.totalMilliseconds()) << attempt;
 			if (delay <= _settings.maxRetryDelay.totalMilliseconds())
 			{
-				token.removeCallback(registration);
+				unregister();
 				session->abort();
 				++attempt;
 				if (token.waitFor(std::chrono::milliseconds(delay))) throw Poco::IOException("the request was cancelled");
@@ -334,6 +374,7 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 
 		std::unique_ptr<UpstreamExchange> exchange(new UpstreamExchange(*this, std::move(session), cancellation));
 		exchange->_registration = registration;
+		exchange->_aborter = aborter;
 		exchange->_status = status;
 		exchange->_reason = response.getReason();
 		for (const auto& header: response) exchange->_headers.add(header.first, header.second);

@@ -15,7 +15,18 @@ namespace NashUpstream {
 namespace {
 
 
-long long readWhole(const Poco::Util::AbstractConfiguration& section, const std::string& key, long long defaultValue, long long minimum, long long maximum)
+Poco::Timespan readMilliseconds(const Poco::Util::AbstractConfiguration& section, const std::string& key, const Poco::Timespan& defaultValue)
+{
+	long long ms = UpstreamSettings::readInteger(section, key, defaultValue.totalMilliseconds(), 1, 24LL * 3600 * 1000);
+	return Poco::Timespan(ms * 1000);
+}
+
+
+} // namespace
+
+
+long long UpstreamSettings::readInteger(const Poco::Util::AbstractConfiguration& section, const std::string& key,
+	long long defaultValue, long long minimum, long long maximum)
 {
 	if (!section.hasProperty(key)) return defaultValue;
 	std::string text = Poco::trim(section.getString(key));
@@ -24,16 +35,6 @@ long long readWhole(const Poco::Util::AbstractConfiguration& section, const std:
 		throw Poco::InvalidArgumentException("'" + key + "' must be a whole number from " + std::to_string(minimum) + " to " + std::to_string(maximum) + ", not '" + text + "'");
 	return value;
 }
-
-
-Poco::Timespan readMilliseconds(const Poco::Util::AbstractConfiguration& section, const std::string& key, const Poco::Timespan& defaultValue)
-{
-	long long ms = readWhole(section, key, defaultValue.totalMilliseconds(), 1, 24LL * 3600 * 1000);
-	return Poco::Timespan(ms * 1000);
-}
-
-
-} // namespace
 
 
 UpstreamSettings UpstreamSettings::read(const Poco::Util::AbstractConfiguration& section, const std::string& defaultBaseUrl)
@@ -55,11 +56,11 @@ UpstreamSettings UpstreamSettings::read(const Poco::Util::AbstractConfiguration&
 	s.connectTimeout = readMilliseconds(section, "connect_timeout_ms", s.connectTimeout);
 	s.firstByteTimeout = readMilliseconds(section, "first_byte_timeout_ms", s.firstByteTimeout);
 	s.idleTimeout = readMilliseconds(section, "idle_timeout_ms", s.idleTimeout);
-	s.maxRetries = static_cast<int>(readWhole(section, "max_retries", s.maxRetries, 0, 20));
+	s.maxRetries = static_cast<int>(readInteger(section, "max_retries", s.maxRetries, 0, 20));
 	s.retryBaseDelay = readMilliseconds(section, "retry_base_delay_ms", s.retryBaseDelay);
 	s.maxRetryDelay = readMilliseconds(section, "max_retry_delay_ms", s.maxRetryDelay);
-	s.maxLineBytes = static_cast<std::size_t>(readWhole(section, "max_line_bytes", static_cast<long long>(s.maxLineBytes), 1024, 1LL << 31));
-	s.maxIdleConnections = static_cast<std::size_t>(readWhole(section, "max_idle_connections", static_cast<long long>(s.maxIdleConnections), 0, 100000));
+	s.maxLineBytes = static_cast<std::size_t>(readInteger(section, "max_line_bytes", static_cast<long long>(s.maxLineBytes), 1024, 1LL << 31));
+	s.maxIdleConnections = static_cast<std::size_t>(readInteger(section, "max_idle_connections", static_cast<long long>(s.maxIdleConnections), 0, 100000));
 	s.caFile = section.getString("ca_file", "");
 	std::string verify = Poco::toLower(Poco::trim(section.getString("tls_verify", "true")));
 	if (verify == "true" || verify == "yes" || verify == "on" || verify == "1") s.verifyTls = true;

@@ -33,6 +33,13 @@ public:
 		/// Nash::BackendException for an error answer (with the upstream's
 		/// own message), a timeout or an unreachable upstream.
 
+	std::unique_ptr<UpstreamExchange> openUnlessCancelled(const std::string& method, const std::string& path, const std::string& body,
+		const HeaderList& headers, const Nash::CancellationToken& cancellation);
+		/// Like open(), but returns null where open() would throw because
+		/// the call was cancelled before the answer arrived (the client went
+		/// away while the upstream was silent): a streaming backend then
+		/// returns without an error, as ModelBackend::streamChat() requires.
+
 	bool pump(UpstreamExchange& exchange, const std::function<void(const char*, std::size_t)>& feed);
 		/// Reads the body to its end, handing each piece to feed as it
 		/// arrives. Returns false when the call was cancelled (nothing more

@@ -22,6 +22,7 @@ namespace NashUpstream {
 
 
 class UpstreamClient;
+class SessionAborter; // aborts a session on cancellation without outliving it (UpstreamClient.cpp)
 
 
 class UpstreamExchange
@@ -59,6 +60,7 @@ private:
 	std::unique_ptr<Poco::Net::HTTPClientSession> _session;
 	const Nash::CancellationToken& _cancellation;
 	Nash::CancellationToken::Registration _registration = 0;
+	std::shared_ptr<SessionAborter> _aborter;
 	int _status = 0;
 	std::string _reason;
 	Poco::Net::NameValueCollection _headers;

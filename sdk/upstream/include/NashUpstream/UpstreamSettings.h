@@ -47,6 +47,12 @@ struct UpstreamSettings
 		/// max_line_bytes, max_idle_connections and header.<Name> = value
 		/// (extra headers). Throws Poco::InvalidArgumentException naming the
 		/// key when a value is malformed.
+
+	static long long readInteger(const Poco::Util::AbstractConfiguration& section, const std::string& key,
+		long long defaultValue, long long minimum, long long maximum);
+		/// A whole number from minimum to maximum, or defaultValue when key is
+		/// absent; for a backend's own numeric keys, which are checked the
+		/// same way. Throws Poco::InvalidArgumentException naming the key.
 };
 
 

@@ -1,0 +1,350 @@
+//
+// AnthropicBackend.cpp
+//
+
+
+#include "AnthropicBackend.h"
+#include "AnthropicStream.h"
+#include "NashUpstream/JsonFields.h"
+#include "NashUpstream/SseParser.h"
+#include "Nash/BackendException.h"
+#include "Poco/Environment.h"
+#include "Poco/JSON/Array.h"
+#include "Poco/String.h"
+#include <climits>
+#include <sstream>
+
+
+using NashUpstream::JsonFields;
+
+
+namespace Nash {
+
+
+namespace {
+
+
+const char* const officialBaseUrl = "https://api.anthropic.com";
+const char* const defaultVersion = "2023-06-01";
+
+
+Poco::JSON::Object::Ptr newObject()
+{
+	return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+
+
+Poco::JSON::Object::Ptr textBlock(const std::string& text)
+{
+	Poco::JSON::Object::Ptr block = newObject();
+	block->set("type", "text");
+	block->set("text", text);
+	return block;
+}
+
+
+std::string systemText(const ChatRequest& request)
+	/// Anthropic takes one system text beside the messages, not system turns.
+{
+	std::string text;
+	for (const auto& message: request.messages)
+	{
+		if (message.role != "system" || message.content.empty()) continue;
+		if (!text.empty()) text += "\n\n";
+		text += message.content;
+	}
+	return text;
+}
+
+
+Poco::JSON::Object::Ptr toolInput(const Poco::JSON::Object::Ptr& toolCall)
+	/// OpenAI sends a tool call's arguments as JSON text; Anthropic's
+	/// tool_use block wants the object itself.
+{
+	Poco::JSON::Object::Ptr function = toolCall->getObject("function");
+	Poco::Dynamic::Var arguments = function ? function->get("arguments") : Poco::Dynamic::Var();
+	if (arguments.type() == typeid(Poco::JSON::Object::Ptr)) return arguments.extract<Poco::JSON::Object::Ptr>();
+	if (arguments.isEmpty()) return newObject();
+	if (arguments.isString())
+	{
+		std::string text = Poco::trim(arguments.extract<std::string>());
+		if (text.empty()) return newObject();
+		Poco::JSON::Object::Ptr input = JsonFields::parseObject(text);
+		if (input) return input;
+	}
+	throw BackendException("the arguments of tool call '" + JsonFields::string(toolCall, "id") + "' are not a JSON object, which Anthropic requires");
+}
+
+
+Poco::JSON::Object::Ptr toolUseTurn(const ChatMessage& message, const Poco::JSON::Array::Ptr& toolCalls)
+{
+	Poco::JSON::Array::Ptr content = new Poco::JSON::Array;
+	if (!message.content.empty()) content->add(textBlock(message.content));
+	for (std::size_t i = 0; i < toolCalls->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr toolCall = toolCalls->getObject(static_cast<unsigned>(i));
+		if (!toolCall) continue;
+		Poco::JSON::Object::Ptr block = newObject();
+		block->set("type", "tool_use");
+		block->set("id", JsonFields::string(toolCall, "id"));
+		block->set("name", JsonFields::string(toolCall->getObject("function"), "name"));
+		block->set("input", toolInput(toolCall));
+		content->add(block);
+	}
+	Poco::JSON::Object::Ptr turn = newObject();
+	turn->set("role", "assistant");
+	turn->set("content", content);
+	return turn;
+}
+
+
+void appendToolResult(Poco::JSON::Array& messages, const ChatMessage& message)
+	/// The results of one round of tool calls go back in a single user turn,
+	/// as Anthropic expects them right after the assistant's tool_use turn.
+{
+	Poco::JSON::Object::Ptr block = newObject();
+	block->set("type", "tool_result");
+	block->set("tool_use_id", JsonFields::string(message.raw, "tool_call_id"));
+	block->set("content", message.content);
+
+	Poco::JSON::Object::Ptr last = messages.size() > 0 ? messages.getObject(static_cast<unsigned>(messages.size() - 1)) : nullptr;
+	Poco::JSON::Array::Ptr lastContent = last && JsonFields::string(last, "role") == "user" ? last->getArray("content") : nullptr;
+	Poco::JSON::Object::Ptr lastBlock = lastContent && lastContent->size() > 0 ? lastContent->getObject(0) : nullptr;
+	if (JsonFields::string(lastBlock, "type") == "tool_result")
+	{
+		lastContent->add(block);
+		return;
+	}
+	Poco::JSON::Array::Ptr content = new Poco::JSON::Array;
+	content->add(block);
+	Poco::JSON::Object::Ptr turn = newObject();
+	turn->set("role", "user");
+	turn->set("content", content);
+	messages.add(turn);
+}
+
+
+Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
+{
+	Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
+	for (const auto& message: request.messages)
+	{
+		if (message.role == "system") continue;
+		if (message.role == "tool")
+		{
+			appendToolResult(*messages, message);
+			continue;
+		}
+		Poco::JSON::Array::Ptr toolCalls = message.raw && message.role == "assistant" ? message.raw->getArray("tool_calls") : nullptr;
+		if (toolCalls && toolCalls->size() > 0)
+		{
+			messages->add(toolUseTurn(message, toolCalls));
+		}
+		else
+		{
+			Poco::JSON::Object::Ptr turn = newObject();
+			turn->set("role", message.role);
+			turn->set("content", message.content);
+			messages->add(turn);
+		}
+	}
+	return messages;
+}
+
+
+Poco::Dynamic::Var toolJson(const Poco::Dynamic::Var& tool)
+	/// An OpenAI function tool as an Anthropic tool; anything else (a tool
+	/// already in Anthropic's shape, a server tool) as it is.
+{
+	if (tool.type() != typeid(Poco::JSON::Object::Ptr)) return tool;
+	Poco::JSON::Object::Ptr object = tool.extract<Poco::JSON::Object::Ptr>();
+	Poco::JSON::Object::Ptr function = object->getObject("function");
+	if (JsonFields::string(object, "type") != "function" || !function) return tool;
+	Poco::JSON::Object::Ptr converted = newObject();
+	converted->set("name", JsonFields::string(function, "name"));
+	std::string description = JsonFields::string(function, "description");
+	if (!description.empty()) converted->set("description", description);
+	Poco::JSON::Object::Ptr schema = function->getObject("parameters");
+	if (!schema)
+	{
+		// Anthropic requires a schema; OpenAI lets a tool without parameters omit it.
+		schema = newObject();
+		schema->set("type", "object");
+		schema->set("properties", newObject());
+	}
+	converted->set("input_schema", schema);
+	return converted;
+}
+
+
+Poco::Dynamic::Var toolChoiceJson(const Poco::Dynamic::Var& choice)
+	/// OpenAI's tool_choice in Anthropic's words: "required" is "any", a named
+	/// function is {"type": "tool", "name": ...}.
+{
+	if (choice.isString())
+	{
+		std::string mode = choice.extract<std::string>();
+		Poco::JSON::Object::Ptr converted = newObject();
+		converted->set("type", mode == "required" ? std::string("any") : mode);
+		return converted;
+	}
+	if (choice.type() != typeid(Poco::JSON::Object::Ptr)) return choice;
+	Poco::JSON::Object::Ptr object = choice.extract<Poco::JSON::Object::Ptr>();
+	Poco::JSON::Object::Ptr function = object->getObject("function");
+	if (JsonFields::string(object, "type") != "function" || !function) return choice;
+	Poco::JSON::Object::Ptr converted = newObject();
+	converted->set("type", "tool");
+	converted->set("name", JsonFields::string(function, "name"));
+	return converted;
+}
+
+
+std::string messagesPathFor(const Poco::URI& base)
+	/// Anthropic's base URL has no /v1, unlike OpenAI's; accept both, since
+	/// "https://api.anthropic.com/v1" is an easy mistake to make.
+{
+	std::string path = base.getPath();
+	while (!path.empty() && path.back() == '/') path.pop_back();
+	return Poco::endsWith(path, std::string("/v1")) ? "/messages" : "/v1/messages";
+}
+
+
+} // namespace
+
+
+void AnthropicBackend::configure(const std::string& instanceName, const Poco::Util::AbstractConfiguration& section)
+{
+	_name = instanceName;
+	std::string defaultBase = Poco::Environment::get("ANTHROPIC_BASE_URL", officialBaseUrl);
+	if (defaultBase.empty()) defaultBase = officialBaseUrl;
+	NashUpstream::UpstreamSettings upstream = NashUpstream::UpstreamSettings::read(section, defaultBase);
+	_apiKey = section.getString("api_key", Poco::Environment::get("ANTHROPIC_API_KEY", ""));
+	if (_apiKey.empty() && upstream.baseUri.getHost() == "api.anthropic.com")
+		throw Poco::InvalidArgumentException("no API key for " + upstream.baseUri.toString() + ": set api_key in [backend." + instanceName + "] or ANTHROPIC_API_KEY");
+	std::string version = Poco::trim(section.getString("anthropic_version", defaultVersion));
+	if (version.empty()) throw Poco::InvalidArgumentException("'anthropic_version' must not be empty (default " + std::string(defaultVersion) + ")");
+	_maxTokens = static_cast<int>(NashUpstream::UpstreamSettings::readInteger(section, "max_tokens", 4096, 1, INT_MAX));
+	_catalog = NashUpstream::ModelCatalog::read(section, "claude-sonnet-4-5");
+	_path = messagesPathFor(upstream.baseUri);
+
+	// Sent with every request, after any header.* of the configuration, so
+	// that these win.
+	if (!_apiKey.empty()) upstream.headers.emplace_back("x-api-key", _apiKey);
+	upstream.headers.emplace_back("anthropic-version", version);
+	_client.reset(new NashUpstream::UpstreamClient(upstream));
+}
+
+
+std::vector<std::string> AnthropicBackend::models() const
+{
+	return _catalog.models;
+}
+
+
+std::string AnthropicBackend::defaultModel() const
+{
+	return _catalog.defaultModel;
+}
+
+
+bool AnthropicBackend::acceptsAnyModel() const
+{
+	return true;
+}
+
+
+const std::string& AnthropicBackend::messagesPath() const
+{
+	return _path;
+}
+
+
+NashUpstream::ProviderCall AnthropicBackend::call() const
+{
+	return NashUpstream::ProviderCall(*_client, "Anthropic upstream '" + _name + "'", {_apiKey});
+}
+
+
+Poco::JSON::Object::Ptr AnthropicBackend::requestBody(const ChatRequest& request, bool stream) const
+{
+	Poco::JSON::Object::Ptr body = newObject();
+	body->set("model", request.model);
+	body->set("max_tokens", request.maxTokens.isNull() ? _maxTokens : request.maxTokens.value());
+	std::string system = systemText(request);
+	if (!system.empty()) body->set("system", system);
+	body->set("messages", messagesJson(request));
+	if (!request.temperature.isNull()) body->set("temperature", request.temperature.value());
+	if (!request.topP.isNull()) body->set("top_p", request.topP.value());
+	if (!request.stop.empty())
+	{
+		Poco::JSON::Array::Ptr stop = new Poco::JSON::Array;
+		for (const auto& sequence: request.stop) stop->add(sequence);
+		body->set("stop_sequences", stop);
+	}
+	body->set("stream", stream);
+	Poco::JSON::Array::Ptr tools = request.extra ? request.extra->getArray("tools") : nullptr;
+	if (tools)
+	{
+		Poco::JSON::Array::Ptr converted = new Poco::JSON::Array;
+		for (std::size_t i = 0; i < tools->size(); ++i) converted->add(toolJson(tools->get(static_cast<unsigned>(i))));
+		body->set("tools", converted);
+	}
+	if (request.extra && request.extra->has("tool_choice") && !request.extra->get("tool_choice").isEmpty())
+		body->set("tool_choice", toolChoiceJson(request.extra->get("tool_choice")));
+	return body;
+}
+
+
+void AnthropicBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation)
+{
+	NashUpstream::ProviderCall call = this->call();
+	std::ostringstream text;
+	requestBody(request, true)->stringify(text);
+	auto exchange = call.openUnlessCancelled("POST", _path, text.str(), {{"Accept", "text/event-stream"}}, cancellation);
+	if (!exchange) return;
+
+	AnthropicStream stream(call, sink);
+	NashUpstream::SseParser parser([&](const NashUpstream::SseEvent& event) {
+		if (stream.isComplete() || cancellation.isCancelled()) return;
+		stream.handle(event.name, call.parseJson(event.data));
+	}, _client->settings().maxLineBytes);
+
+	bool complete = false;
+	try
+	{
+		complete = call.pump(*exchange, [&](const char* data, std::size_t length) { parser.feed(data, length); });
+	}
+	catch (Poco::DataFormatException& exc)
+	{
+		call.fail(call.provider() + " sent an unusable stream: " + exc.message());
+	}
+	if (!complete) return;
+	if (!stream.isComplete()) call.fail(call.provider() + " ended the stream before it was complete (no message_stop)");
+}
+
+
+ChatResult AnthropicBackend::complete(const ChatRequest& request, const CancellationToken& cancellation)
+{
+	NashUpstream::ProviderCall call = this->call();
+	std::ostringstream text;
+	requestBody(request, false)->stringify(text);
+	auto exchange = call.open("POST", _path, text.str(), {}, cancellation);
+	Poco::JSON::Object::Ptr answer = call.readJson(*exchange, 64 * 1024 * 1024);
+
+	Poco::JSON::Array::Ptr content = answer->getArray("content");
+	if (!content) call.fail(call.provider() + " answered without content");
+	ChatResult result;
+	for (std::size_t i = 0; i < content->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr block = content->getObject(static_cast<unsigned>(i));
+		if (JsonFields::string(block, "type") == "text") result.content += JsonFields::string(block, "text");
+	}
+	result.finishReason = AnthropicStream::finishReason(JsonFields::string(answer, "stop_reason"));
+	Poco::JSON::Object::Ptr usage = answer->getObject("usage");
+	result.usage.promptTokens = JsonFields::integer(usage, "input_tokens");
+	result.usage.completionTokens = JsonFields::integer(usage, "output_tokens");
+	return result;
+}
+
+
+} // namespace Nash

@@ -1,0 +1,73 @@
+//
+// AnthropicBackend.h
+//
+
+
+#ifndef Nash_AnthropicBackend_INCLUDED
+#define Nash_AnthropicBackend_INCLUDED
+
+
+#include "NashUpstream/ModelCatalog.h"
+#include "NashUpstream/ProviderCall.h"
+#include "NashUpstream/UpstreamClient.h"
+#include "Nash/ModelBackend.h"
+#include "Poco/JSON/Object.h"
+#include <memory>
+#include <string>
+
+
+namespace Nash {
+
+
+class AnthropicBackend: public ModelBackend
+	/// Anthropic's Messages API (POST {base_url}/v1/messages).
+	///
+	/// The conversation arrives in OpenAI's shape and is translated: system
+	/// messages become the "system" text, tool results ("tool" messages)
+	/// become tool_result blocks of a user turn, an assistant's tool_calls
+	/// become tool_use blocks, and OpenAI function tools and tool_choice
+	/// become Anthropic's.
+	///
+	/// Configuration: api_key (else ANTHROPIC_API_KEY; required for
+	/// api.anthropic.com), base_url (else ANTHROPIC_BASE_URL, else
+	/// https://api.anthropic.com; without /v1, as Anthropic's own SDKs
+	/// expect, though a base ending in /v1 is understood too),
+	/// anthropic_version (default 2023-06-01), max_tokens (default 4096: the
+	/// API requires a limit, used when a request names none), models,
+	/// default_model (default claude-sonnet-4-5), and the upstream keys of
+	/// NashUpstream::UpstreamSettings (header.anthropic-beta = ... for beta
+	/// features).
+{
+public:
+	void configure(const std::string& instanceName, const Poco::Util::AbstractConfiguration& section) override;
+	std::vector<std::string> models() const override;
+	std::string defaultModel() const override;
+	bool acceptsAnyModel() const override;
+	void streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation) override;
+	ChatResult complete(const ChatRequest& request, const CancellationToken& cancellation) override;
+
+	Poco::JSON::Object::Ptr requestBody(const ChatRequest& request, bool stream) const;
+		/// The JSON sent upstream for request. Throws Nash::BackendException
+		/// when the conversation cannot be expressed in Anthropic's terms (a
+		/// tool call whose arguments are not a JSON object).
+
+	const std::string& messagesPath() const;
+		/// The path of the Messages API below base_url.
+
+private:
+	NashUpstream::ProviderCall call() const;
+
+	std::string _name;
+	std::string _apiKey;
+	std::string _path;
+	int _maxTokens = 4096;
+	NashUpstream::ModelCatalog _catalog;
+	NashUpstream::HeaderList _headers;
+	std::unique_ptr<NashUpstream::UpstreamClient> _client;
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_AnthropicBackend_INCLUDED

@@ -1,0 +1,12 @@
+//
+// AnthropicPlugin.cpp
+//
+// The plugin's exports: the SDK version, its kind and the class.
+//
+
+
+#include "AnthropicBackend.h"
+#include "Nash/Plugin.h"
+
+
+NASH_MODEL_BACKEND_PLUGIN(Nash::AnthropicBackend)

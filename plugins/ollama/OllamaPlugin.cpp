@@ -1,0 +1,12 @@
+//
+// OllamaPlugin.cpp
+//
+// The plugin's exports: the SDK version, its kind and the class.
+//
+
+
+#include "OllamaBackend.h"
+#include "Nash/Plugin.h"
+
+
+NASH_MODEL_BACKEND_PLUGIN(Nash::OllamaBackend)
