@@ -9,6 +9,8 @@
 #include "HttpTestClient.h"
 #include "ServerProcess.h"
 #include "TestEnvironment.h"
+#include "Poco/Net/SocketAddress.h"
+#include "Poco/Net/StreamSocket.h"
 #include <atomic>
 #include <cppunit/extensions/HelperMacros.h>
 #include <thread>
@@ -47,6 +49,7 @@ class GuardTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTokensFromFile);
 	CPPUNIT_TEST(testRemoteBindWithoutTokensIsRefused);
 	CPPUNIT_TEST(testStreamLimitAnswers503WithRetryAfter);
+	CPPUNIT_TEST(testSilentClientsDoNotStarveOthers);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -159,6 +162,30 @@ public:
 		CPPUNIT_ASSERT_EQUAL(200, client.get("/health").status);
 		while (first->nextEvent(data)) {}
 		CPPUNIT_ASSERT_EQUAL(200, client.post("/v1/chat/completions/stream", chatBody).status);
+	}
+
+	void testSilentClientsDoNotStarveOthers()
+	{
+		ServerProcess server(withIni("[server]\nread_timeout_seconds = 2\n"));
+		server.start();
+		// 200 clients connect and send nothing (or half a request line) ...
+		std::vector<Poco::Net::StreamSocket> silent;
+		for (int i = 0; i < 200; ++i)
+		{
+			silent.emplace_back(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())));
+			if (i % 2) silent.back().sendBytes("POST /v1/chat", 13);
+		}
+		// ... and everyone else is still served, at once.
+		HttpTestClient client(server.port());
+		auto started = std::chrono::steady_clock::now();
+		CPPUNIT_ASSERT_EQUAL(200, client.post("/v1/chat/completions/stream", chatBody).status);
+		CPPUNIT_ASSERT_EQUAL(200, client.get("/health").status);
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+		// The silent ones are dropped after the read timeout.
+		char byte = 0;
+		silent.front().setReceiveTimeout(Poco::Timespan(10, 0));
+		CPPUNIT_ASSERT_EQUAL(0, silent.front().receiveBytes(&byte, 1));
+		CPPUNIT_ASSERT(server.isRunning());
 	}
 };
 
