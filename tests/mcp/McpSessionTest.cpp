@@ -29,6 +29,7 @@ class McpSessionTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTimeoutSendsCancelled);
 	CPPUNIT_TEST(testCancellationSendsCancelled);
 	CPPUNIT_TEST(testNotCancellableSendsNothing);
+	CPPUNIT_TEST(testAlreadyCancelledSendsNothing);
 	CPPUNIT_TEST(testServerPingAnswered);
 	CPPUNIT_TEST(testUndeclaredServerRequestsRefused);
 	CPPUNIT_TEST(testTransportClosedFailsPending);
@@ -176,6 +177,23 @@ public:
 	{
 		CPPUNIT_ASSERT_THROW(_session->request("initialize", nullptr, 50ms, nullptr, false), Nash::McpError);
 		CPPUNIT_ASSERT(_transport->sentWithMethod("notifications/cancelled").empty());
+	}
+
+	void testAlreadyCancelledSendsNothing()
+	{
+		Nash::CancellationToken token;
+		token.cancel();
+		try
+		{
+			_session->request("tools/call", nullptr, 10s, &token);
+			CPPUNIT_FAIL("a cancelled caller must not send");
+		}
+		catch (Nash::McpError& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(499, exc.httpStatus());
+		}
+		CPPUNIT_ASSERT(_transport->sentWithMethod("tools/call").empty());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _session->pendingCount());
 	}
 
 	void testServerPingAnswered()

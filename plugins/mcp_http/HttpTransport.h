@@ -1,0 +1,195 @@
+//
+// HttpTransport.h
+//
+// The MCP Streamable HTTP transport (protocol 2025-03-26 and later): every
+// message is one POST to the server's endpoint; answers come as JSON or as
+// a server-sent event stream.
+//
+
+
+#ifndef Nash_HttpTransport_INCLUDED
+#define Nash_HttpTransport_INCLUDED
+
+
+#include "LegacySseTransport.h"
+#include "Nash/McpTransport.h"
+#include "Poco/Dynamic/Var.h"
+#include "Poco/Logger.h"
+#include "Poco/Net/HTTPClientSession.h"
+#include "Poco/URI.h"
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+
+namespace Nash {
+
+
+class HttpTransport: public McpTransport
+	/// Section keys (relative to the server's section):
+	///   url               the MCP endpoint, http:// or https://; required
+	///   headers.NAME      sent with every request (e.g. Authorization)
+	///   connect_timeout   seconds to connect (default 10)
+	///   read_timeout      seconds of silence on an answer before it is
+	///                     given up (default 600; the client's own request
+	///                     timeouts are shorter and cancel earlier)
+	///   tls_verify        false accepts any certificate (default true)
+	///   legacy_sse        true: the server speaks HTTP+SSE of 2024-11-05
+	///                     (set for type "sse")
+	///
+	/// Each send() runs its POST on a thread of its own, so a slow answer
+	/// never holds the caller (whose timeout and cancellation stay in
+	/// force). Answers: 202 for notifications and responses; JSON (one
+	/// message or a batch); or an event stream, whose "message" events are
+	/// delivered in order (events with empty data, the priming event of
+	/// 2025-11-25, are skipped). When a stream ends before the answer to
+	/// its request, the transport resumes it with GET and Last-Event-ID
+	/// after the "retry:" the server asked for (at most 3 times), then gives
+	/// the request a JSON-RPC error rather than leaving it to time out.
+	///
+	/// Sessions: the Mcp-Session-Id the server gives at initialize is sent
+	/// with every later request, MCP-Protocol-Version once negotiated. A 404
+	/// to a request that carried the session id (or a 400 whose body speaks
+	/// of the session, as some servers answer) means the server forgot the
+	/// session: the transport starts a new one by itself, replaying the
+	/// client's initialize and notifications/initialized, and then sends the
+	/// request again; the client sees nothing but list_changed notifications
+	/// (the new session's lists may differ). A server that answers the
+	/// replayed initialize with another protocol version is reported closed.
+	/// stop() ends the session with DELETE.
+	///
+	/// When the client cancels a request (notifications/cancelled), the
+	/// connection still waiting for its answer is shut down, so that a
+	/// server that never answers holds no thread of ours.
+	///
+	/// An HTTP error answer to a request, or an answer that breaks off
+	/// without the response, becomes a JSON-RPC error answer (code -32000,
+	/// "HTTP <status> ..."); a server that cannot be reached at all is
+	/// reported with transportClosed().
+	///
+	/// Messages the server sends outside of answers (its own requests such
+	/// as ping or elicitation/create, list_changed, log messages) come on a
+	/// GET event stream, opened once the client sent
+	/// notifications/initialized and reopened (with Last-Event-ID, after the
+	/// server's "retry:") while the transport is open. A server that answers
+	/// the GET with 405 offers no such stream.
+	///
+	/// The legacy HTTP+SSE transport of 2024-11-05 (LegacySseTransport) is
+	/// used for servers configured with "legacy_sse" (type "sse"), and as
+	/// the fallback when the POST of initialize is answered 400, 404 or 405.
+	///
+	/// Not implemented: OAuth authorization (configured headers only).
+{
+public:
+	HttpTransport();
+	~HttpTransport() override;
+
+	void configure(const std::string& serverName, const Poco::Util::AbstractConfiguration& section) override;
+	void start(McpTransportListener& listener) override;
+	void send(const std::string& message) override;
+	void stop() override;
+	bool isOpen() const override;
+	void setProtocolVersion(const std::string& version) override;
+
+	std::string sessionId() const;
+		/// The current Mcp-Session-Id, empty when the server gave none.
+
+private:
+	struct Exchange
+	{
+		std::thread thread;
+		std::shared_ptr<Poco::Net::HTTPClientSession> session;
+		std::atomic<bool> done{false};
+		std::string requestId;
+			// The request this POST carries, empty for other messages.
+		bool cancelled = false;
+			// The client gave the request up (notifications/cancelled): its
+			// connection is shut down, which is no failure of the server.
+	};
+
+	struct Answer
+		/// What one HTTP exchange gave.
+	{
+		int status = 0;
+		std::string reason;
+		std::string sessionId;
+		std::string body;
+		bool answered = false;
+			// The request's own answer was among the messages.
+	};
+
+	using MessageHandler = std::function<void(const std::string& message)>;
+
+	void exchange(Exchange& slot, const std::string& message, const Poco::Dynamic::Var& id);
+	Answer post(Exchange& slot, const std::string& body, const std::string& sessionId, const std::string& requestId,
+		const MessageHandler& onMessage, bool adoptSessionId, std::chrono::milliseconds readTimeout);
+	void readEvents(std::istream& in, const std::string& requestId, const MessageHandler& onMessage,
+		std::string& lastEventId, std::chrono::milliseconds& retry, Answer& answer);
+	bool resume(Exchange& slot, const std::string& sessionId, const std::string& requestId, const MessageHandler& onMessage,
+		std::string& lastEventId, std::chrono::milliseconds& retry, Answer& answer);
+	bool renewSession(Exchange& slot, const std::string& expiredId);
+	std::shared_ptr<Poco::Net::HTTPClientSession> newSession(std::chrono::milliseconds readTimeout) const;
+	std::shared_ptr<Poco::Net::HTTPClientSession> newSession(const Poco::URI& uri, std::chrono::milliseconds readTimeout) const;
+	std::unique_ptr<LegacySseTransport> makeLegacy() const;
+	bool fallBackToLegacy(const std::string& initialize);
+	void attach(Exchange& slot, const std::shared_ptr<Poco::Net::HTTPClientSession>& session);
+	void prepare(Poco::Net::HTTPRequest& request, const std::string& sessionId) const;
+	void deliver(const std::string& message);
+	void deliverError(const Poco::Dynamic::Var& id, const std::string& text);
+	void closeOnce(const std::string& reason);
+	void reapFinished();
+	void listen();
+	void abort(Exchange& exchange);
+	bool waitStopping(std::chrono::milliseconds timeout);
+	std::string endpoint() const;
+	static bool sessionExpired(const Answer& answer, const std::string& sessionId);
+	bool stopping() const;
+	static bool answers(const std::string& message, const std::string& requestId);
+	static bool isInitialize(const std::string& message);
+	static std::string cancelledRequest(const std::string& message);
+	bool wasCancelled(const Exchange& slot) const;
+
+	std::string _serverName;
+	Poco::URI _uri;
+	std::map<std::string, std::string> _headers;
+	std::chrono::milliseconds _connectTimeout{10000};
+	std::chrono::milliseconds _readTimeout{600000};
+	bool _tlsVerify = true;
+	bool _legacyOnly = false;
+	Poco::Logger* _logger = nullptr;
+
+	mutable std::mutex _mutex;
+	std::condition_variable _condition;
+	McpTransportListener* _listener = nullptr;
+	bool _started = false;
+	bool _stopping = false;
+	bool _closed = false;
+	std::string _sessionId;
+	std::string _protocolVersion;
+	std::string _initializeMessage;
+	std::string _initializedMessage;
+	int _renewals = 0;
+	std::list<std::unique_ptr<Exchange>> _exchanges;
+	Exchange _stream;
+	std::unique_ptr<LegacySseTransport> _legacy;
+		// Set when the server speaks HTTP+SSE; every message then goes there.
+		// The GET stream's thread and connection.
+
+	std::mutex _renewMutex;
+	std::recursive_mutex _deliverMutex;
+		// Held while delivering and closing: no message follows transportClosed().
+		// Recursive: a listener may send (a ping answer) while a message is delivered.
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_HttpTransport_INCLUDED

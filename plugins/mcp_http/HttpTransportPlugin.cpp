@@ -1,0 +1,12 @@
+//
+// HttpTransportPlugin.cpp
+//
+// The plugin's exports: the SDK version, its kind and the class.
+//
+
+
+#include "HttpTransport.h"
+#include "Nash/Plugin.h"
+
+
+NASH_MCP_TRANSPORT_PLUGIN(Nash::HttpTransport)

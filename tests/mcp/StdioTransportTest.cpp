@@ -1,0 +1,355 @@
+//
+// StdioTransportTest.cpp
+//
+// The stdio transport against real child processes: the demo server and
+// small shell commands.
+//
+
+
+#include "RecordingListener.h"
+#include "StdioTransport.h"
+#include "TestEnvironment.h"
+#include "Poco/AutoPtr.h"
+#include "Poco/Exception.h"
+#include "Poco/JSON/Array.h"
+#include "Poco/Process.h"
+#include "Poco/Util/MapConfiguration.h"
+#include <cppunit/extensions/HelperMacros.h>
+#include <future>
+
+
+using namespace std::chrono_literals;
+using NashTest::RecordingListener;
+
+
+namespace {
+
+
+const std::string UTF8_PATTERN = "\xC3\xA4\xE2\x82\xAC\xF0\x9D\x84\x9E-"; // the demo's "big" pattern
+
+
+std::string request(int id, const std::string& method, const std::string& params = "{}")
+{
+	return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":")" + method + R"(","params":)" + params + "}";
+}
+
+
+std::string toolCall(int id, const std::string& tool, const std::string& arguments)
+{
+	return request(id, "tools/call", R"({"name":")" + tool + R"(","arguments":)" + arguments + "}");
+}
+
+
+std::string firstText(const Poco::JSON::Object::Ptr& answer)
+{
+	return answer->getObject("result")->getArray("content")->getObject(0)->getValue<std::string>("text");
+}
+
+
+} // namespace
+
+
+class StdioTransportTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(StdioTransportTest);
+	CPPUNIT_TEST(testRoundTrip);
+	CPPUNIT_TEST(testLargeUtf8MessagesBothWays);
+	CPPUNIT_TEST(testNonJsonLinesSkipped);
+	CPPUNIT_TEST(testLineEndingsAndBlankLines);
+	CPPUNIT_TEST(testNewlinesInOutgoingMessage);
+	CPPUNIT_TEST(testStderrDrained);
+	CPPUNIT_TEST(testChildExitReported);
+	CPPUNIT_TEST(testSendAfterExitThrows);
+	CPPUNIT_TEST(testStopReapsChild);
+	CPPUNIT_TEST(testStopEscalatesToKill);
+	CPPUNIT_TEST(testStopIsNotReported);
+	CPPUNIT_TEST(testStopWithGrandchildHoldingPipes);
+	CPPUNIT_TEST(testEnvAndCwd);
+	CPPUNIT_TEST(testCommandNotFound);
+	CPPUNIT_TEST(testConfigurationErrors);
+	CPPUNIT_TEST(testRestart);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void tearDown() override
+	{
+		if (_transport) _transport->stop();
+		_transport.reset();
+		_listener.reset();
+	}
+
+	void testRoundTrip()
+	{
+		startDemo({});
+		_transport->send(request(1, "initialize", R"({"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}})"));
+		auto answer = _listener->waitForId(1, 10s);
+		CPPUNIT_ASSERT(answer);
+		CPPUNIT_ASSERT_EQUAL(std::string("2025-11-25"), answer->getObject("result")->getValue<std::string>("protocolVersion"));
+		CPPUNIT_ASSERT(_transport->isOpen());
+		CPPUNIT_ASSERT(_transport->pid() > 0);
+	}
+
+	void testLargeUtf8MessagesBothWays()
+	{
+		startDemo({"--test-tools"});
+		// 5 MB in one line from the child ...
+		const int repeat = 500000;
+		_transport->send(toolCall(1, "big", R"({"repeat":)" + std::to_string(repeat) + "}"));
+		auto big = _listener->waitForId(1, 30s);
+		CPPUNIT_ASSERT(big);
+		std::string text = firstText(big);
+		CPPUNIT_ASSERT_EQUAL(UTF8_PATTERN.size() * repeat, text.size());
+		CPPUNIT_ASSERT(text.compare(0, UTF8_PATTERN.size(), UTF8_PATTERN) == 0);
+		CPPUNIT_ASSERT(text.compare(text.size() - UTF8_PATTERN.size(), UTF8_PATTERN.size(), UTF8_PATTERN) == 0);
+		// ... and 3 MB in one line to it.
+		std::string message;
+		for (int i = 0; i < 300000; ++i) message += UTF8_PATTERN;
+		_transport->send(toolCall(2, "echo", R"({"message":")" + message + R"("})"));
+		auto echoed = _listener->waitForId(2, 30s);
+		CPPUNIT_ASSERT(echoed);
+		CPPUNIT_ASSERT(firstText(echoed) == message);
+	}
+
+	void testNonJsonLinesSkipped()
+	{
+		startDemo({"--banner"});
+		_transport->send(request(1, "ping"));
+		CPPUNIT_ASSERT(_listener->waitForId(1, 10s));
+		// The banner line never reached the listener.
+		auto messages = _listener->messages();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), messages.size());
+		CPPUNIT_ASSERT_EQUAL('{', messages[0][0]);
+	}
+
+	void testLineEndingsAndBlankLines()
+	{
+		startCommand("sh", {"-c", R"sh(printf '\r\n{"a":1}\r\n\n   \n{"b":"x\\ny"}\n')sh"});
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		auto messages = _listener->messages();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), messages.size());
+		CPPUNIT_ASSERT_EQUAL(std::string(R"({"a":1})"), messages[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string(R"({"b":"x\ny"})"), messages[1]);
+	}
+
+	void testNewlinesInOutgoingMessage()
+	{
+		// Line breaks between JSON tokens would cut the message in two; the
+		// transport sends it as one line.
+		startDemo({});
+		_transport->send("{\n  \"jsonrpc\": \"2.0\",\r\n  \"id\": 9,\n  \"method\": \"ping\"\n}");
+		auto answer = _listener->waitForId(9, 10s);
+		CPPUNIT_ASSERT(answer);
+		CPPUNIT_ASSERT(answer->getObject("result"));
+	}
+
+	void testStderrDrained()
+	{
+		// 4 MB on stderr, far beyond a pipe's buffer: the child blocks
+		// unless we read it while it writes.
+		startDemo({"--test-tools"});
+		_transport->send(toolCall(1, "stderr_burst", R"({"bytes":4000000})"));
+		auto answer = _listener->waitForId(1, 30s);
+		CPPUNIT_ASSERT(answer);
+		CPPUNIT_ASSERT_EQUAL(std::string("done"), firstText(answer));
+	}
+
+	void testChildExitReported()
+	{
+		startDemo({"--test-tools"});
+		_transport->send(request(1, "ping"));
+		CPPUNIT_ASSERT(_listener->waitForId(1, 10s));
+		_transport->send(toolCall(2, "crash", "{}"));
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		CPPUNIT_ASSERT_MESSAGE(_listener->closeReason(), _listener->closeReason().find("exited with code 3") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(1, _listener->closeCount());
+		CPPUNIT_ASSERT(!_transport->isOpen());
+	}
+
+	void testSendAfterExitThrows()
+	{
+		startDemo({"--test-tools"});
+		Poco::ProcessHandle::PID pid = _transport->pid();
+		_transport->send(toolCall(1, "crash", "{}"));
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		// Neither SIGPIPE nor a silent loss: an IOException.
+		CPPUNIT_ASSERT_THROW(_transport->send(request(2, "ping")), Poco::IOException);
+		_transport->stop();
+		CPPUNIT_ASSERT(!Poco::Process::isRunning(pid));
+	}
+
+	void testStopReapsChild()
+	{
+		startDemo({});
+		Poco::ProcessHandle::PID pid = _transport->pid();
+		CPPUNIT_ASSERT(Poco::Process::isRunning(pid));
+		auto started = std::chrono::steady_clock::now();
+		_transport->stop();
+		// The demo ends on EOF: closing stdin is enough, no waiting for timeouts.
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 1500ms);
+		// kill(pid, 0) succeeds for a zombie too: false means reaped.
+		CPPUNIT_ASSERT(!Poco::Process::isRunning(pid));
+		CPPUNIT_ASSERT(!_transport->isOpen());
+		CPPUNIT_ASSERT_EQUAL(0, _listener->closeCount());
+	}
+
+	void testStopEscalatesToKill()
+	{
+		// A child that ignores both EOF and SIGINT.
+		startCommand("sh", {"-c", "trap '' INT; exec sleep 1000"}, {{"shutdown_timeout", "0.2"}});
+		Poco::ProcessHandle::PID pid = _transport->pid();
+		CPPUNIT_ASSERT(Poco::Process::isRunning(pid));
+		auto started = std::chrono::steady_clock::now();
+		_transport->stop();
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 5s);
+		CPPUNIT_ASSERT(!Poco::Process::isRunning(pid));
+		CPPUNIT_ASSERT_EQUAL(0, _listener->closeCount());
+	}
+
+	void testStopIsNotReported()
+	{
+		startDemo({});
+		_transport->stop();
+		CPPUNIT_ASSERT(!_listener->waitForClose(300ms));
+	}
+
+	void testStopWithGrandchildHoldingPipes()
+	{
+		// The child leaves a grandchild that inherited its stdin and stdout
+		// and reads neither; a writer is stuck on the full stdin pipe. stop()
+		// must still end, the writer fail, and the child be reaped.
+		startCommand("sh", {"-c", R"sh(sleep 1000 & echo "{\"grandchild\":$!}"; exec sleep 1000)sh"}, {{"shutdown_timeout", "0.2"}});
+		auto announced = _listener->waitForMessage([](const Poco::JSON::Object::Ptr& m) { return m->has("grandchild"); }, 10s);
+		CPPUNIT_ASSERT(announced);
+		int grandchild = announced->getValue<int>("grandchild");
+		Poco::ProcessHandle::PID pid = _transport->pid();
+		std::string big(1 << 20, 'x');
+		auto writer = std::async(std::launch::async, [this, &big]
+		{
+			try
+			{
+				_transport->send("{\"data\":\"" + big + "\"}");
+				return std::string("sent");
+			}
+			catch (Poco::IOException& exc)
+			{
+				return exc.displayText();
+			}
+		});
+		// The pipe holds 64 KiB: the writer blocks.
+		CPPUNIT_ASSERT(writer.wait_for(300ms) == std::future_status::timeout);
+		auto started = std::chrono::steady_clock::now();
+		_transport->stop();
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 5s);
+		CPPUNIT_ASSERT(writer.wait_for(5s) == std::future_status::ready);
+		CPPUNIT_ASSERT(writer.get() != "sent");
+		CPPUNIT_ASSERT(!Poco::Process::isRunning(pid));
+		Poco::Process::kill(grandchild);
+	}
+
+	void testEnvAndCwd()
+	{
+		std::string dir = NashTest::makeTempDir("mcp-cwd");
+		startCommand("sh", {"-c", R"sh(printf '{"cwd":"%s","value":"%s"}\n' "$(pwd)" "$NASH_MCP_TEST_VALUE")sh"},
+			{{"cwd", dir}, {"env.NASH_MCP_TEST_VALUE", "h\xC3\xA9llo"}});
+		auto message = _listener->waitForMessage([](const Poco::JSON::Object::Ptr& m) { return m->has("cwd"); }, 10s);
+		CPPUNIT_ASSERT(message);
+		CPPUNIT_ASSERT_EQUAL(std::string("h\xC3\xA9llo"), message->getValue<std::string>("value"));
+		CPPUNIT_ASSERT(message->getValue<std::string>("cwd").find("mcp-cwd") != std::string::npos);
+		// The command ends after printing: reported once, after the message.
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		CPPUNIT_ASSERT_EQUAL(1, _listener->closeCount());
+		CPPUNIT_ASSERT(_listener->closeReason().find("code 0") != std::string::npos);
+	}
+
+	void testCommandNotFound()
+	{
+		configure("nash-mcp-no-such-command-here", {}, {});
+		try
+		{
+			_transport->start(*_listener);
+			CPPUNIT_FAIL("a missing command must be refused");
+		}
+		catch (Poco::FileNotFoundException& exc)
+		{
+			CPPUNIT_ASSERT(exc.message().find("nash-mcp-no-such-command-here") != std::string::npos);
+		}
+		CPPUNIT_ASSERT(!_transport->isOpen());
+		configure("sh", {}, {{"cwd", "/nash/no/such/folder"}});
+		try
+		{
+			_transport->start(*_listener);
+			CPPUNIT_FAIL("a missing cwd must be refused");
+		}
+		catch (Poco::FileNotFoundException& exc)
+		{
+			CPPUNIT_ASSERT(exc.message().find("cwd") != std::string::npos);
+		}
+	}
+
+	void testConfigurationErrors()
+	{
+		Nash::StdioTransport transport;
+		Poco::AutoPtr<Poco::Util::MapConfiguration> section(new Poco::Util::MapConfiguration);
+		expectConfigureError(transport, *section, "command");
+		section->setString("command", "sh");
+		section->setString("args", "-c true");
+		expectConfigureError(transport, *section, "args");
+		section->remove("args");
+		section->setString("shutdown_timeout", "never");
+		expectConfigureError(transport, *section, "shutdown_timeout");
+	}
+
+	void testRestart()
+	{
+		startDemo({});
+		Poco::ProcessHandle::PID first = _transport->pid();
+		_transport->stop();
+		_transport->start(*_listener);
+		CPPUNIT_ASSERT(_transport->pid() != first);
+		_transport->send(request(5, "ping"));
+		CPPUNIT_ASSERT(_listener->waitForId(5, 10s));
+	}
+
+private:
+	void configure(const std::string& command, const std::vector<std::string>& args, const std::map<std::string, std::string>& extra)
+	{
+		if (_transport) _transport->stop();
+		_transport.reset(new Nash::StdioTransport);
+		_listener.reset(new RecordingListener);
+		Poco::AutoPtr<Poco::Util::MapConfiguration> section(new Poco::Util::MapConfiguration);
+		section->setString("command", command);
+		for (std::size_t i = 0; i < args.size(); ++i) section->setString("args." + std::to_string(i), args[i]);
+		for (const auto& entry: extra) section->setString(entry.first, entry.second);
+		_transport->configure("test", *section);
+	}
+
+	void startCommand(const std::string& command, const std::vector<std::string>& args, const std::map<std::string, std::string>& extra = {})
+	{
+		configure(command, args, extra);
+		_transport->start(*_listener);
+	}
+
+	void startDemo(const std::vector<std::string>& args)
+	{
+		startCommand(NASH_MCP_DEMO_SERVER, args);
+	}
+
+	static void expectConfigureError(Nash::StdioTransport& transport, const Poco::Util::AbstractConfiguration& section, const std::string& key)
+	{
+		try
+		{
+			transport.configure("test", section);
+			CPPUNIT_FAIL("must be refused for " + key);
+		}
+		catch (Poco::InvalidArgumentException& exc)
+		{
+			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find(key) != std::string::npos);
+		}
+	}
+
+	std::unique_ptr<Nash::StdioTransport> _transport;
+	std::unique_ptr<RecordingListener> _listener;
+};
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(StdioTransportTest);
