@@ -1,0 +1,418 @@
+#!/usr/bin/env bash
+# The benchmark of issue 7: what nash-llm-server adds between a client and
+# an OpenAI-compatible model, measured against the direct path (client to the
+# fake upstream) and against Portkey's gateway, in one run, on loopback only.
+#
+#   bash tools/bench/run.sh [--quick] [--out=FILE] [--no-portkey] [--no-wrk]
+#                           [--upstream=bench|tests]
+#
+# --upstream: bench (default) is tools/bench's epoll fake upstream; tests is
+# tests/fake_upstream (a thread per stream; it spins during pauses, so it
+# limits the paced and many-stream scenarios on a small machine).
+# --quick: under a minute (short runs, 200 open streams instead of 1000 and
+# 10000). A full run takes under five minutes. Prints a markdown table and
+# writes every measurement as JSON (the path is printed at the end).
+#
+# Environment: BENCH_BUILD_DIR (default <repo>/build-bench), BENCH_CMAKE_ARGS
+# (extra cmake arguments when the build folder is configured),
+# PORTKEY_PEER_DIR (default <repo>/../shared/peers/portkey).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH_DIR="$ROOT/tools/bench"
+BUILD="${BENCH_BUILD_DIR:-$ROOT/build-bench}"
+PEER_SRC="${PORTKEY_PEER_DIR:-$ROOT/../shared/peers/portkey}"
+
+QUICK=0
+OUT=""
+USE_PORTKEY=1
+USE_WRK=1
+UPSTREAM=bench
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK=1 ;;
+        --out=*) OUT="${arg#--out=}" ;;
+        --no-portkey) USE_PORTKEY=0 ;;
+        --no-wrk) USE_WRK=0 ;;
+        --upstream=bench|--upstream=tests) UPSTREAM="${arg#--upstream=}" ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+WORK="$(mktemp -d -t nash-bench.XXXXXX)"
+[ -n "$OUT" ] || OUT="$WORK/bench.json"
+PIDS=()
+
+# Everything started here stops here, by its own pid, whatever happens.
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        # Bounded: 15 s for a graceful stop (the server's grace period for
+        # open streams is 10 s), then SIGKILL.
+        for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "[bench] pid $pid did not stop within 15 s of SIGTERM: killed" >&2
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "[bench] $*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+# ------------------------------------------------------------ limits
+
+# Every open stream is a socket in the client, two in our server (client and
+# upstream side) and one in the fake upstream: 10000 streams need more than
+# 20000 descriptors in the server. Raise the soft limit to the hard one, and
+# the hard one too where we may (root).
+NOFILE_WANTED=65536
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$NOFILE_WANTED" ]; then
+    ulimit -Hn "$NOFILE_WANTED" 2>/dev/null || true
+fi
+ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+NOFILE="$(ulimit -n)"
+log "file descriptors allowed: $NOFILE (wanted $NOFILE_WANTED)"
+
+# ------------------------------------------------------------ install and build
+
+if [ "$USE_WRK" = 1 ] && ! command -v wrk >/dev/null; then
+    log "installing wrk"
+    as_root apt-get install -y wrk >/dev/null 2>&1 || log "wrk could not be installed: its rows are skipped"
+fi
+command -v wrk >/dev/null || USE_WRK=0
+
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    log "configuring $BUILD"
+    # shellcheck disable=SC2086 # BENCH_CMAKE_ARGS is a list of arguments
+    cmake -S "$ROOT" -B "$BUILD" ${BENCH_CMAKE_ARGS:-} >"$WORK/cmake.log" 2>&1 \
+        || { cat "$WORK/cmake.log" >&2; exit 1; }
+fi
+log "building (incremental)"
+cmake --build "$BUILD" --target llm_server openai echo fake_upstream bench_fake_upstream bench_stream_client -j2 \
+    >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; exit 1; }
+SERVER="$BUILD/bin/llm_server"
+CLIENT="$BUILD/bin/bench_stream_client"
+if [ "$UPSTREAM" = bench ]; then
+    FAKE="$BUILD/bin/bench_fake_upstream"
+else
+    FAKE="$(find "$BUILD" -type f -name fake_upstream -perm -u+x | head -1)"
+fi
+for f in "$SERVER" "$CLIENT" "$FAKE"; do [ -x "$f" ] || { echo "missing binary: $f" >&2; exit 1; }; done
+
+PORTKEY_STATE="not installed"
+PORTKEY_DIR="$BUILD/peers/portkey"
+PORTKEY_MAIN="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build/start-server.js"
+if [ "$USE_PORTKEY" = 1 ] && command -v node >/dev/null && command -v npm >/dev/null; then
+    if [ ! -f "$PORTKEY_MAIN" ] && [ -f "$PEER_SRC/package-lock.json" ]; then
+        log "installing Portkey's gateway with npm ci into $PORTKEY_DIR"
+        rm -rf "$PORTKEY_DIR"
+        mkdir -p "$PORTKEY_DIR"
+        cp -r "$PEER_SRC/." "$PORTKEY_DIR/"
+        (cd "$PORTKEY_DIR" && timeout 300 npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) \
+            || log "npm ci failed (see $WORK/npm.log): Portkey not installed"
+    fi
+    [ -f "$PORTKEY_MAIN" ] && PORTKEY_STATE="installed"
+fi
+[ "$USE_PORTKEY" = 1 ] || PORTKEY_STATE="skipped"
+
+# ------------------------------------------------------------ start
+
+# Waits (bounded) until a file exists and is not empty.
+wait_file() {
+    for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done
+    return 1
+}
+
+# tests/fake_upstream serves one thread per stream: 16384 is its maximum and
+# covers 10000 streams of the direct path and 10000 through a gateway. The
+# bench fake needs two threads whatever the load.
+if [ "$UPSTREAM" = bench ]; then FAKE_THREADS=2; else FAKE_THREADS=16384; fi
+"$FAKE" --port=0 --port-file="$WORK/fake.port" --threads="$FAKE_THREADS" >"$WORK/fake.log" 2>&1 &
+FAKE_PID=$!
+PIDS+=("$FAKE_PID")
+wait_file "$WORK/fake.port" || { echo "fake upstream did not start" >&2; cat "$WORK/fake.log" >&2; exit 1; }
+FAKE_PORT="$(cat "$WORK/fake.port")"
+
+# Our server with one thread per stream allowed for the largest run, the
+# OpenAI backend on the fake upstream, no MCP demo (not measured), and no
+# access log: a line per request would measure the log, not the server.
+cat >"$WORK/llm_server.ini" <<EOF
+[server]
+host = 127.0.0.1
+port = 0
+port_file = $WORK/server.port
+threads.max = 10400
+max_streams = 10300
+queue.max = 16384
+keepalive.max_requests = 100000
+[backend.openai]
+plugin = openai
+base_url = http://127.0.0.1:$FAKE_PORT/v1
+api_key = sk-bench
+[backend.echo]
+plugin = echo
+delay_ms = 0
+[mcp.demo]
+enabled = false
+[logging]
+loggers.root.level = information
+loggers.access.name = nash.access
+loggers.access.level = warning
+EOF
+"$SERVER" --config="$WORK/llm_server.ini" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+wait_file "$WORK/server.port" || { echo "llm_server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+SERVER_PORT="$(cat "$WORK/server.port")"
+
+PORTKEY_PORT=""
+PORTKEY_PID=""
+if [ "$PORTKEY_STATE" = installed ]; then
+    # Any free loopback port: Portkey has no port file, so ask the kernel.
+    PORTKEY_PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+    (cd "$PORTKEY_DIR" && exec node --require ./loopback-only.cjs "$PORTKEY_MAIN" --port="$PORTKEY_PORT" --headless) \
+        >"$WORK/portkey.log" 2>&1 &
+    PORTKEY_PID=$!
+    PIDS+=("$PORTKEY_PID")
+    up=0
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$PORTKEY_PORT") 2>/dev/null; then up=1; break; fi
+        sleep 0.1
+    done
+    if [ "$up" = 0 ]; then log "Portkey did not start (see $WORK/portkey.log)"; PORTKEY_STATE="did not start"; fi
+fi
+log "fake upstream ($UPSTREAM) :$FAKE_PORT (pid $FAKE_PID), llm_server :$SERVER_PORT (pid $SERVER_PID), Portkey: $PORTKEY_STATE${PORTKEY_PORT:+ :$PORTKEY_PORT}"
+
+TARGETS=(direct nash)
+[ "$PORTKEY_STATE" = installed ] && TARGETS+=(portkey)
+
+# ------------------------------------------------------------ measuring
+
+# client TARGET MODEL ARGS...: one run of the streaming client against a
+# target, the same model (chunks) on the same upstream; prints its JSON.
+client() {
+    local target="$1" model="$2"
+    shift 2
+    local msg='{"role":"user","content":"hi"}'
+    case "$target" in
+        direct)
+            "$CLIENT" --port="$FAKE_PORT" --path=/v1/chat/completions --watch-pid="$FAKE_PID" \
+                --body="{\"model\":\"$model\",\"stream\":true,\"messages\":[$msg]}" --label="$target" "$@" ;;
+        nash)
+            "$CLIENT" --port="$SERVER_PORT" --path=/v1/chat/completions/stream --watch-pid="$SERVER_PID" \
+                --body="{\"model\":\"openai/$model\",\"messages\":[$msg]}" --label="$target" "$@" ;;
+        portkey)
+            "$CLIENT" --port="$PORTKEY_PORT" --path=/v1/chat/completions --watch-pid="$PORTKEY_PID" \
+                --header='x-portkey-provider: openai' \
+                --header="x-portkey-custom-host: http://127.0.0.1:$FAKE_PORT/v1" \
+                --header='Authorization: Bearer sk-anything' \
+                --body="{\"model\":\"$model\",\"stream\":true,\"messages\":[$msg]}" --label="$target" "$@" ;;
+    esac
+}
+
+# wrk_run TARGET MODEL SECONDS: requests/s and latency by wrk (keep-alive,
+# 2 threads, 16 connections), one JSON object.
+wrk_run() {
+    local target="$1" model="$2" secs="$3" port path body headers=""
+    case "$target" in
+        direct) port=$FAKE_PORT; path=/v1/chat/completions
+                body="{\"model\":\"$model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" ;;
+        nash) port=$SERVER_PORT; path=/v1/chat/completions/stream
+              body="{\"model\":\"openai/$model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" ;;
+        portkey) port=$PORTKEY_PORT; path=/v1/chat/completions
+                 body="{\"model\":\"$model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                 headers=$'x-portkey-provider: openai\nx-portkey-custom-host: http://127.0.0.1:'"$FAKE_PORT"$'/v1\nAuthorization: Bearer sk-anything' ;;
+    esac
+    BENCH_BODY="$body" BENCH_HEADERS="$headers" timeout $((secs + 30)) \
+        wrk -t2 -c16 -d"${secs}s" --timeout 10s -s "$BENCH_DIR/post.lua" "http://127.0.0.1:$port$path" 2>&1 \
+        | sed -n 's/^WRKJSON //p' | head -1
+}
+
+# field JSON KEY: a number from the client's JSON; KEY is "name" or
+# "object.name" (the client writes flat objects one level deep).
+field() {
+    local json="$1" key="$2" scope value
+    if [[ "$key" == *.* ]]; then
+        scope="$(grep -o "\"${key%%.*}\": {[^}]*}" <<<"$json" | head -1)"
+        key="${key#*.}"
+    else
+        scope="$json"
+    fi
+    value="$(grep -o "\"$key\": [-0-9.a-z]*" <<<"$scope" | head -1 | sed 's/.*: //')"
+    echo "${value:-null}"
+}
+
+declare -A RESULT   # RESULT[scenario/target] = JSON
+SCENARIOS=()
+
+measure() {
+    local scenario="$1" target="$2" json
+    shift 2
+    log "$scenario: $target"
+    # Half a second between runs: the streams a previous run cut (wrk stops
+    # mid-stream) end before the next run measures.
+    sleep 0.5
+    json="$(client "$target" "$@")" || json=""
+    [ -n "$json" ] || json='{"failed": true}'
+    RESULT["$scenario/$target"]="$json"
+}
+
+add_scenario() { SCENARIOS+=("$1"); }
+
+if [ "$QUICK" = 1 ]; then
+    BURST_S=1.5; WRK_S=1; PACED1_N=10; PACED32_S=1.5; ECHO_S=1.5; OPEN_SIZES=(200)
+else
+    BURST_S=6; WRK_S=4; PACED1_N=50; PACED32_S=5; ECHO_S=6; OPEN_SIZES=(1000 10000)
+fi
+T0=$SECONDS
+
+# The latency-sensitive and memory scenarios first, on a quiet machine and
+# before the throughput runs grow the processes' heaps (RSS is a peak).
+add_scenario paced_c1
+for t in "${TARGETS[@]}"; do measure paced_c1 "$t" bench-50x2 --concurrency=1 --requests="$PACED1_N" --threads=1; done
+for n in "${OPEN_SIZES[@]}"; do
+    add_scenario "open_$n"
+    # The connects are spread over up to 2 s (a listen backlog is finite);
+    # every stream lasts 4 s, so all of them are open at once at the peak.
+    ramp=$(( n / 5 )); [ "$ramp" -le 2000 ] || ramp=2000
+    for t in "${TARGETS[@]}"; do
+        measure "open_$n" "$t" bench-40x100 --concurrency="$n" --requests="$n" --ramp-ms="$ramp" --timeout=60
+    done
+done
+add_scenario paced_c32
+for t in "${TARGETS[@]}"; do measure paced_c32 "$t" bench-50x2 --concurrency=32 --duration="$PACED32_S"; done
+add_scenario burst
+for t in "${TARGETS[@]}"; do measure burst "$t" bench-50x0 --concurrency=16 --duration="$BURST_S"; done
+if [ "$USE_WRK" = 1 ]; then
+    add_scenario burst_wrk
+    for t in "${TARGETS[@]}"; do
+        log "burst_wrk: $t"
+        RESULT["burst_wrk/$t"]="$(wrk_run "$t" bench-50x0 "$WRK_S")"
+        [ -n "${RESULT["burst_wrk/$t"]}" ] || RESULT["burst_wrk/$t"]='{"failed": true}'
+        sleep 0.5
+    done
+fi
+
+# The echo backend alone: our server with no upstream, its own ceiling.
+add_scenario echo
+ECHO_MSG="$(printf 'word%d ' $(seq 1 48))"
+log "echo: nash"
+RESULT["echo/nash"]="$("$CLIENT" --port="$SERVER_PORT" --path=/v1/chat/completions/stream --watch-pid="$SERVER_PID" \
+    --body="{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"$ECHO_MSG\"}]}" \
+    --label=nash --concurrency=16 --duration="$ECHO_S")" || RESULT["echo/nash"]='{"failed": true}'
+if [ "$USE_WRK" = 1 ]; then
+    log "echo_wrk: nash"
+    RESULT["echo_wrk/nash"]="$(BENCH_BODY="{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"$ECHO_MSG\"}]}" \
+        timeout $((WRK_S + 30)) wrk -t2 -c16 -d"${WRK_S}s" -s "$BENCH_DIR/post.lua" \
+        "http://127.0.0.1:$SERVER_PORT/v1/chat/completions/stream" 2>&1 | sed -n 's/^WRKJSON //p' | head -1)"
+    add_scenario echo_wrk
+fi
+ELAPSED=$(( SECONDS - T0 ))
+
+# ------------------------------------------------------------ report
+
+MEM_MB="$(awk '/MemTotal/ {printf "%d", $2/1024}' /proc/meminfo)"
+CPU_MODEL="$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+MACHINE="$(nproc) CPUs ($CPU_MODEL), $MEM_MB MiB RAM, Linux $(uname -r), nofile $NOFILE"
+
+{
+    printf '{"quick": %s, "machine": {"nproc": %s, "cpu": "%s", "mem_mb": %s, "kernel": "%s", "nofile": "%s"},\n' \
+        "$([ "$QUICK" = 1 ] && echo true || echo false)" "$(nproc)" "$CPU_MODEL" "$MEM_MB" "$(uname -r)" "$NOFILE"
+    printf ' "upstream": "%s", "portkey": "%s", "seconds": %s, "scenarios": {\n' "$UPSTREAM" "$PORTKEY_STATE" "$ELAPSED"
+    first=1
+    for s in "${SCENARIOS[@]}"; do
+        [ "$first" = 1 ] || printf ',\n'
+        first=0
+        printf '  "%s": {' "$s"
+        sep=""
+        for t in direct nash portkey; do
+            if [ -n "${RESULT["$s/$t"]+x}" ]; then printf '%s\n    "%s": %s' "$sep" "$t" "${RESULT["$s/$t"]}"; sep=","; fi
+        done
+        printf '}'
+    done
+    printf '\n}}\n'
+} >"$OUT"
+
+# One table row: label, scenario, key; ratios are to the direct column.
+fmt() { [ "$1" = null ] && echo "-" || echo "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "null" || b == "null" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+row() {
+    local label="$1" s="$2" key="$3" d n p
+    d="$(field "${RESULT["$s/direct"]:-}" "$key")"
+    n="$(field "${RESULT["$s/nash"]:-}" "$key")"
+    if [ "$PORTKEY_STATE" = installed ]; then p="$(field "${RESULT["$s/portkey"]:-}" "$key")"; else p=null; fi
+    local pcell pratio
+    if [ "$PORTKEY_STATE" = installed ]; then pcell="$(fmt "$p")"; pratio="$(ratio "$p" "$d")"
+    else pcell="$PORTKEY_STATE"; pratio="-"; fi
+    echo "| $label | $(fmt "$d") | $(fmt "$n") | $(ratio "$n" "$d") | $pcell | $pratio |"
+}
+# Overhead: the gateway's total time minus the direct one, which is the time
+# spent waiting on the upstream (same chunks, same delays).
+overhead_row() {
+    local label="$1" s="$2" key="$3" d n p pcell
+    d="$(field "${RESULT["$s/direct"]:-}" "$key")"
+    n="$(field "${RESULT["$s/nash"]:-}" "$key")"
+    p="$(field "${RESULT["$s/portkey"]:-}" "$key")"
+    sub() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "null" || b == "null") print "-"; else printf "%+.3f", a - b }'; }
+    if [ "$PORTKEY_STATE" = installed ]; then pcell="$(sub "$p" "$d")"; else pcell="$PORTKEY_STATE"; fi
+    echo "| $label | 0 | $(sub "$n" "$d") | | $pcell | |"
+}
+
+{
+    echo "Machine: $MACHINE. Run: $([ "$QUICK" = 1 ] && echo quick || echo full), upstream: $UPSTREAM fake, ${ELAPSED} s of measuring."
+    echo
+    echo "| Scenario / metric | direct | nash | nash/direct | Portkey | Portkey/direct |"
+    echo "|---|---|---|---|---|---|"
+    row "burst c16: req/s" burst req_per_s
+    row "burst c16: TTFE p50 ms" burst ttfe_ms.p50
+    row "burst c16: total p50 ms" burst total_ms.p50
+    row "burst c16: total p99 ms" burst total_ms.p99
+    row "burst c16: CPU ms/request (watched process)" burst watch.cpu_ms_per_request
+    row "burst c16: errors" burst errors
+    if [ "$USE_WRK" = 1 ]; then
+        row "burst c16 (wrk): req/s" burst_wrk req_per_s
+        row "burst c16 (wrk): p50 ms" burst_wrk p50_ms
+        row "burst c16 (wrk): p99 ms" burst_wrk p99_ms
+    fi
+    for s in paced_c1 paced_c32; do
+        c="${s#paced_c}"
+        row "paced 50x2ms c$c: TTFE p50 ms" "$s" ttfe_ms.p50
+        row "paced 50x2ms c$c: TTFE p99 ms" "$s" ttfe_ms.p99
+        overhead_row "paced 50x2ms c$c: TTFE added p50 ms" "$s" ttfe_ms.p50
+        row "paced 50x2ms c$c: total p50 ms" "$s" total_ms.p50
+        row "paced 50x2ms c$c: total p99 ms" "$s" total_ms.p99
+        overhead_row "paced 50x2ms c$c: overhead p50 ms" "$s" total_ms.p50
+        row "paced 50x2ms c$c: CPU ms/request (watched process)" "$s" watch.cpu_ms_per_request
+        row "paced 50x2ms c$c: errors" "$s" errors
+    done
+    for n in "${OPEN_SIZES[@]}"; do
+        s="open_$n"
+        row "open $n x (40x100ms): errors" "$s" errors
+        row "open $n: peak open streams" "$s" peak_open_streams
+        row "open $n: peak RSS KB (watched process)" "$s" watch.rss_kb_peak
+        row "open $n: peak threads" "$s" watch.threads_peak
+        row "open $n: KB per stream" "$s" watch.kb_per_stream
+        row "open $n: TTFE p99 ms" "$s" ttfe_ms.p99
+        row "open $n: total p99 ms" "$s" total_ms.p99
+    done
+    e="${RESULT["echo/nash"]}"
+    echo "| echo c16 (no upstream): req/s | n/a | $(fmt "$(field "$e" req_per_s)") | | n/a | |"
+    echo "| echo c16: total p50 / p99 ms | n/a | $(fmt "$(field "$e" total_ms.p50)") / $(fmt "$(field "$e" total_ms.p99)") | | n/a | |"
+    echo "| echo c16: errors | n/a | $(fmt "$(field "$e" errors)") | | n/a | |"
+    if [ "$USE_WRK" = 1 ]; then
+        echo "| echo c16 (wrk): req/s | n/a | $(fmt "$(field "${RESULT["echo_wrk/nash"]:-}" req_per_s)") | | n/a | |"
+    fi
+    echo
+    echo "The watched process is the fake upstream for direct, llm_server for nash, node for Portkey."
+    echo "JSON: $OUT"
+} | tee "$WORK/table.md"
