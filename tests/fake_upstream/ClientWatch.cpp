@@ -40,7 +40,9 @@ ClientWatch::Outcome ClientWatch::wait(int milliseconds)
 		if (_stopping) return STOPPING;
 		auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now()).count();
 		if (left <= 0) return ELAPSED;
-		long slice = static_cast<long>(std::min<long long>(left, sliceMilliseconds * 1000LL));
+		// Poll waits in whole milliseconds: a shorter slice would be a zero
+		// timeout, and the last millisecond of every pause a busy loop.
+		long slice = static_cast<long>(std::min<long long>((left + 999) / 1000 * 1000, sliceMilliseconds * 1000LL));
 		try
 		{
 			if (_socket.poll(Poco::Timespan(0, slice), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
