@@ -4,6 +4,7 @@
 
 
 #include "OpenAiBackend.h"
+#include "OpenAiChunkScanner.h"
 #include "NashUpstream/SseParser.h"
 #include "Nash/Plugin.h"
 #include "Poco/Environment.h"
@@ -192,6 +193,7 @@ void OpenAiBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, 
 	auto exchange = call.open("POST", "/chat/completions", text.str(), {{"Accept", "text/event-stream"}}, cancellation);
 
 	bool done = false;
+	OpenAiChunkScanner scanner;
 	NashUpstream::SseParser parser([&](const NashUpstream::SseEvent& event) {
 		if (done || cancellation.isCancelled()) return;
 		if (event.data == "[DONE]")
@@ -199,7 +201,24 @@ void OpenAiBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, 
 			done = true;
 			return;
 		}
-		handleChunk(call, call.parseJson(event.data), sink);
+		bool simple = false;
+		try
+		{
+			simple = scanner.scan(event.data);
+		}
+		catch (Poco::Exception&)
+		{
+			// The full parse below reports what is wrong with it.
+		}
+		if (simple)
+		{
+			if (!scanner.content().empty()) sink.content(scanner.content());
+			if (!scanner.finishReason().empty()) sink.finish(scanner.finishReason());
+		}
+		else
+		{
+			handleChunk(call, call.parseJson(event.data), sink);
+		}
 	}, _client->settings().maxLineBytes);
 
 	bool complete = false;
