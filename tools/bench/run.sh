@@ -118,6 +118,8 @@ if [ "$USE_PORTKEY" = 1 ] && command -v node >/dev/null && command -v npm >/dev/
         rm -rf "$PORTKEY_DIR"
         mkdir -p "$PORTKEY_DIR"
         cp -r "$PEER_SRC/." "$PORTKEY_DIR/"
+        # The shared folder may carry no write bits; npm writes beside package.json.
+        chmod -R u+w "$PORTKEY_DIR"
         (cd "$PORTKEY_DIR" && timeout 300 npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) \
             || log "npm ci failed (see $WORK/npm.log): Portkey not installed"
     fi
