@@ -77,7 +77,7 @@ ScriptedUpstream::ScriptedUpstream():
 	Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
 	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
 	params->setMaxThreads(8);
-	_server.reset(new Poco::Net::HTTPServer(new Factory(*this), socket, params));
+	_server.reset(new Poco::Net::HTTPServer(new Factory(*this), _pool, socket, params));
 	_server->start();
 }
 
@@ -87,6 +87,9 @@ ScriptedUpstream::~ScriptedUpstream()
 	// Let stalled answers end first: stopAll() does not wait for handlers.
 	_released.set();
 	_server->stopAll(true);
+	// A connection thread still ending would touch the server while it is destroyed.
+	_pool.joinAll();
+	_server.reset();
 }
 
 

@@ -10,6 +10,7 @@
 #include "Poco/Event.h"
 #include "Poco/Net/HTTPServer.h"
 #include "Poco/Net/NameValueCollection.h"
+#include "Poco/ThreadPool.h"
 #include <memory>
 #include <mutex>
 #include <string>
@@ -76,6 +77,8 @@ private:
 	Script _script;
 	std::vector<Request> _requests;
 	Poco::Event _released;
+	Poco::ThreadPool _pool{2, 16};
+		// Its own, to wait for the connections before the server goes.
 	std::unique_ptr<Poco::Net::HTTPServer> _server;
 };
 

@@ -10,6 +10,7 @@
 #include "Poco/AutoPtr.h"
 #include "Poco/Util/MapConfiguration.h"
 #include <cppunit/extensions/HelperMacros.h>
+#include <atomic>
 #include <map>
 #include <thread>
 
@@ -23,6 +24,7 @@ public:
 	void content(const std::string& text) override
 	{
 		pieces.push_back(text);
+		count = pieces.size();
 	}
 
 	void toolCallDelta(const Nash::ToolCallDelta&) override
@@ -39,6 +41,8 @@ public:
 	}
 
 	std::vector<std::string> pieces;
+	std::atomic<std::size_t> count{0};
+		// What another thread may look at while the stream runs.
 	std::string finishReason;
 };
 
@@ -111,7 +115,7 @@ public:
 		RecordingSink sink;
 		Nash::CancellationToken token;
 		std::thread canceller([&] {
-			NashTest::waitUntil([&] { return !sink.pieces.empty(); }, std::chrono::seconds(10));
+			NashTest::waitUntil([&] { return sink.count > 0; }, std::chrono::seconds(10));
 			token.cancel();
 		});
 		auto started = std::chrono::steady_clock::now();

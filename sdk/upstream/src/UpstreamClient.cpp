@@ -92,7 +92,10 @@ public:
 		if (!_session) return;
 		try
 		{
-			_session->abort();
+			// Shut the connection down, but leave closing the descriptor to
+			// the thread that owns the session: closed here, its number could
+			// be reused by another connection while that thread still reads it.
+			if (_session->connected()) _session->socket().shutdown();
 		}
 		catch (Poco::Exception&)
 		{
