@@ -6,6 +6,7 @@
 #include "BackendHarness.h"
 #include "TestEnvironment.h"
 #include "Poco/JSON/Parser.h"
+#include <cppunit/extensions/HelperMacros.h>
 
 
 namespace NashTest {
@@ -112,6 +113,21 @@ bool BackendHarness::closesProperly(const std::vector<std::string>& events, std:
 	else if (events.front().find("session_id") == std::string::npos) why = "no session event first";
 	else return true;
 	return false;
+}
+
+
+void BackendHarness::expectClosed(const std::vector<std::string>& events)
+{
+	std::string why;
+	CPPUNIT_ASSERT_MESSAGE(why + ":\n" + describe(events), closesProperly(events, why));
+}
+
+
+std::string BackendHarness::describe(const std::vector<std::string>& events)
+{
+	std::string text;
+	for (const auto& event: events) text += event.substr(0, 200) + "\n";
+	return text;
 }
 
 

@@ -50,6 +50,12 @@ public:
 	static bool closesProperly(const std::vector<std::string>& events, std::string& why);
 		/// The stream ends with the same session event it began with and [DONE].
 
+	static void expectClosed(const std::vector<std::string>& events);
+		/// Fails the test, showing the events, unless closesProperly().
+
+	static std::string describe(const std::vector<std::string>& events);
+		/// The events, shortened, one a line: for failure messages.
+
 private:
 	std::unique_ptr<ServerProcess> _upstream;
 	std::unique_ptr<ServerProcess> _server;

@@ -35,14 +35,6 @@ const std::string section =
 	"max_line_bytes = 1048576\n";
 
 
-std::string describe(const std::vector<std::string>& events)
-{
-	std::string text;
-	for (const auto& event: events) text += event.substr(0, 200) + "\n";
-	return text;
-}
-
-
 } // namespace
 
 
@@ -88,7 +80,7 @@ public:
 	void testStreamsTheAnswer()
 	{
 		auto events = _harness->chat("gpt-test");
-		expectClosed(events);
+		BackendHarness::expectClosed(events);
 		CPPUNIT_ASSERT_EQUAL(std::string("Reply from openai: hello there"), BackendHarness::joinedContent(events));
 		CPPUNIT_ASSERT(BackendHarness::errorOf(events).empty());
 		auto stats = _harness->stats();
@@ -140,9 +132,9 @@ public:
 		for (const char* status: {"401", "403", "404", "500", "503"})
 		{
 			auto events = _harness->chat(std::string("fault-") + status);
-			expectClosed(events);
+			BackendHarness::expectClosed(events);
 			std::string error = BackendHarness::errorOf(events);
-			CPPUNIT_ASSERT_MESSAGE(describe(events), error.find(std::string("answered ") + status) != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), error.find(std::string("answered ") + status) != std::string::npos);
 			CPPUNIT_ASSERT(BackendHarness::joinedContent(events).empty());
 			CPPUNIT_ASSERT(error.find(BackendHarness::secret) == std::string::npos);
 		}
@@ -159,7 +151,7 @@ public:
 		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(900));
 		CPPUNIT_ASSERT_EQUAL(std::string("Reply from openai: hello there"), BackendHarness::joinedContent(events));
 		events = _harness->chat("fault-429");
-		expectClosed(events);
+		BackendHarness::expectClosed(events);
 		CPPUNIT_ASSERT(BackendHarness::errorOf(events).find("answered 429") != std::string::npos);
 		CPPUNIT_ASSERT(_harness->stats()->getValue<int>("requests") >= 2 + 3);
 	}
@@ -175,52 +167,52 @@ public:
 		auto started = std::chrono::steady_clock::now();
 		auto events = _harness->chat("fault-stall-first");
 		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
-		expectClosed(events);
-		CPPUNIT_ASSERT_MESSAGE(describe(events), BackendHarness::errorOf(events).find("no answer") != std::string::npos);
+		BackendHarness::expectClosed(events);
+		CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), BackendHarness::errorOf(events).find("no answer") != std::string::npos);
 	}
 
 	void testStallMidStream()
 	{
 		auto events = _harness->chat("fault-stall-mid");
-		expectClosed(events);
+		BackendHarness::expectClosed(events);
 		CPPUNIT_ASSERT_EQUAL(std::string("Reply from"), BackendHarness::joinedContent(events));
-		CPPUNIT_ASSERT_MESSAGE(describe(events), BackendHarness::errorOf(events).find("sent nothing for 1500 ms") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), BackendHarness::errorOf(events).find("sent nothing for 1500 ms") != std::string::npos);
 	}
 
 	void testCutConnectionIsAnErrorNotASuccess()
 	{
 		auto events = _harness->chat("fault-cut");
-		expectClosed(events);
+		BackendHarness::expectClosed(events);
 		CPPUNIT_ASSERT_EQUAL(std::string("Reply from"), BackendHarness::joinedContent(events));
-		CPPUNIT_ASSERT_MESSAGE(describe(events), BackendHarness::errorOf(events).find("ended the stream before it was complete") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), BackendHarness::errorOf(events).find("ended the stream before it was complete") != std::string::npos);
 	}
 
 	void testMalformedLine()
 	{
 		auto events = _harness->chat("fault-malformed");
-		expectClosed(events);
-		CPPUNIT_ASSERT_MESSAGE(describe(events), BackendHarness::errorOf(events).find("not a JSON object") != std::string::npos);
+		BackendHarness::expectClosed(events);
+		CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), BackendHarness::errorOf(events).find("not a JSON object") != std::string::npos);
 	}
 
 	void testHugeLineBeyondTheCap()
 	{
 		auto events = _harness->chat("fault-huge-line");
-		expectClosed(events);
-		CPPUNIT_ASSERT_MESSAGE(describe(events), BackendHarness::errorOf(events).find("longer than 1048576 bytes") != std::string::npos);
+		BackendHarness::expectClosed(events);
+		CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), BackendHarness::errorOf(events).find("longer than 1048576 bytes") != std::string::npos);
 	}
 
 	void testErrorReportedMidStream()
 	{
 		auto events = _harness->chat("fault-error-mid");
-		expectClosed(events);
+		BackendHarness::expectClosed(events);
 		CPPUNIT_ASSERT_EQUAL(std::string("Reply from"), BackendHarness::joinedContent(events));
-		CPPUNIT_ASSERT_MESSAGE(describe(events), BackendHarness::errorOf(events).find("mid-stream") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), BackendHarness::errorOf(events).find("mid-stream") != std::string::npos);
 	}
 
 	void testToolCallDeltas()
 	{
 		auto events = _harness->chat("tools");
-		expectClosed(events);
+		BackendHarness::expectClosed(events);
 		std::string name;
 		std::string arguments;
 		for (const auto& event: events)
@@ -268,8 +260,8 @@ public:
 		server.start();
 		auto result = NashTest::HttpTestClient(server.port()).post("/v1/chat/completions/stream", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"model\": \"openai/m\"}");
 		auto events = NashTest::HttpTestClient::dataEvents(result.body);
-		expectClosed(events);
-		CPPUNIT_ASSERT_MESSAGE(describe(events), BackendHarness::errorOf(events).find("cannot reach http://127.0.0.1:1") != std::string::npos);
+		BackendHarness::expectClosed(events);
+		CPPUNIT_ASSERT_MESSAGE(BackendHarness::describe(events), BackendHarness::errorOf(events).find("cannot reach http://127.0.0.1:1") != std::string::npos);
 	}
 
 	void testModelsListed()
@@ -298,12 +290,6 @@ public:
 	}
 
 private:
-	void expectClosed(const std::vector<std::string>& events)
-	{
-		std::string why;
-		CPPUNIT_ASSERT_MESSAGE(why + ":\n" + describe(events), BackendHarness::closesProperly(events, why));
-	}
-
 	std::unique_ptr<BackendHarness> _harness;
 };
 

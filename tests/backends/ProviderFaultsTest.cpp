@@ -50,14 +50,6 @@ const std::string section =
 const char* const providers[] = {"openai", "anthropic", "ollama"};
 
 
-std::string describe(const std::vector<std::string>& events)
-{
-	std::string text;
-	for (const auto& event: events) text += event.substr(0, 200) + "\n";
-	return text;
-}
-
-
 } // namespace
 
 
@@ -93,7 +85,7 @@ public:
 		for (const std::string provider: providers)
 		{
 			auto events = chat(provider + "/some-model");
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(events), "Reply from " + provider + ": hello there", BackendHarness::joinedContent(events));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(BackendHarness::describe(events), "Reply from " + provider + ": hello there", BackendHarness::joinedContent(events));
 			CPPUNIT_ASSERT(BackendHarness::errorOf(events).empty());
 		}
 		auto stats = _harness->stats();
@@ -126,9 +118,9 @@ public:
 			for (const char* status: {"401", "403", "404", "500", "503"})
 			{
 				auto events = chat(provider + "/fault-" + status);
-				expectClosed(events);
+				BackendHarness::expectClosed(events);
 				std::string error = BackendHarness::errorOf(events);
-				CPPUNIT_ASSERT_MESSAGE(provider + " " + status + ": " + describe(events), error.find(std::string("answered ") + status) != std::string::npos);
+				CPPUNIT_ASSERT_MESSAGE(provider + " " + status + ": " + BackendHarness::describe(events), error.find(std::string("answered ") + status) != std::string::npos);
 				CPPUNIT_ASSERT(BackendHarness::joinedContent(events).empty());
 			}
 		}
@@ -148,12 +140,12 @@ public:
 		for (const std::string provider: providers)
 		{
 			auto events = chat(provider + "/fault-stall-first");
-			expectClosed(events);
-			CPPUNIT_ASSERT_MESSAGE(provider + ": " + describe(events), BackendHarness::errorOf(events).find("no answer") != std::string::npos);
+			BackendHarness::expectClosed(events);
+			CPPUNIT_ASSERT_MESSAGE(provider + ": " + BackendHarness::describe(events), BackendHarness::errorOf(events).find("no answer") != std::string::npos);
 			events = chat(provider + "/fault-stall-mid");
-			expectClosed(events);
+			BackendHarness::expectClosed(events);
 			CPPUNIT_ASSERT_EQUAL(std::string("Reply from"), BackendHarness::joinedContent(events));
-			CPPUNIT_ASSERT_MESSAGE(provider + ": " + describe(events), BackendHarness::errorOf(events).find("sent nothing") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(provider + ": " + BackendHarness::describe(events), BackendHarness::errorOf(events).find("sent nothing") != std::string::npos);
 		}
 	}
 
@@ -162,19 +154,19 @@ public:
 		for (const std::string provider: providers)
 		{
 			auto events = chat(provider + "/fault-cut");
-			expectClosed(events);
+			BackendHarness::expectClosed(events);
 			CPPUNIT_ASSERT_EQUAL(std::string("Reply from"), BackendHarness::joinedContent(events));
-			CPPUNIT_ASSERT_MESSAGE(provider + ": " + describe(events), BackendHarness::errorOf(events).find("before it was complete") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(provider + ": " + BackendHarness::describe(events), BackendHarness::errorOf(events).find("before it was complete") != std::string::npos);
 			events = chat(provider + "/fault-malformed");
-			expectClosed(events);
-			CPPUNIT_ASSERT_MESSAGE(provider + ": " + describe(events), !BackendHarness::errorOf(events).empty());
+			BackendHarness::expectClosed(events);
+			CPPUNIT_ASSERT_MESSAGE(provider + ": " + BackendHarness::describe(events), !BackendHarness::errorOf(events).empty());
 			events = chat(provider + "/fault-huge-line");
-			expectClosed(events);
-			CPPUNIT_ASSERT_MESSAGE(provider + ": " + describe(events), BackendHarness::errorOf(events).find("longer than 1048576 bytes") != std::string::npos);
+			BackendHarness::expectClosed(events);
+			CPPUNIT_ASSERT_MESSAGE(provider + ": " + BackendHarness::describe(events), BackendHarness::errorOf(events).find("longer than 1048576 bytes") != std::string::npos);
 			events = chat(provider + "/fault-error-mid");
-			expectClosed(events);
+			BackendHarness::expectClosed(events);
 			CPPUNIT_ASSERT_EQUAL(std::string("Reply from"), BackendHarness::joinedContent(events));
-			CPPUNIT_ASSERT_MESSAGE(provider + ": " + describe(events), !BackendHarness::errorOf(events).empty());
+			CPPUNIT_ASSERT_MESSAGE(provider + ": " + BackendHarness::describe(events), !BackendHarness::errorOf(events).empty());
 		}
 	}
 
@@ -183,7 +175,7 @@ public:
 		for (const std::string provider: providers)
 		{
 			auto events = chat(provider + "/tools");
-			expectClosed(events);
+			BackendHarness::expectClosed(events);
 			std::string name;
 			std::string arguments;
 			for (const auto& event: events)
@@ -232,12 +224,6 @@ private:
 	std::vector<std::string> chat(const std::string& model)
 	{
 		return _harness->chat(model);
-	}
-
-	void expectClosed(const std::vector<std::string>& events)
-	{
-		std::string why;
-		CPPUNIT_ASSERT_MESSAGE(why + ":\n" + describe(events), BackendHarness::closesProperly(events, why));
 	}
 
 	std::unique_ptr<BackendHarness> _harness;
