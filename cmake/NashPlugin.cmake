@@ -30,5 +30,8 @@ function(nash_add_plugin name)
         install(TARGETS ${name} LIBRARY DESTINATION ${NASH_INSTALL_PLUGINDIR} COMPONENT Runtime)
         # The packaging test checks that every installed plugin is in the package.
         set_property(GLOBAL APPEND PROPERTY NASH_INSTALLED_PLUGINS ${name})
+        if(TARGET nash_server)
+            add_dependencies(nash_server ${name})
+        endif()
     endif()
 endfunction()

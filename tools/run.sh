@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup-deps.sh
-bash tools/build.sh
+# The server, its plugins and tools only: the tests are tools/test.sh's business.
+bash tools/build.sh --target nash_server
 exec "${BUILD_DIR:-build}/bin/llm_server" "$@"
