@@ -114,7 +114,7 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 
 	SseWriter writer(out);
 	auto cancellation = std::make_shared<CancellationToken>();
-	auto watch = watchClient(request, cancellation);
+	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
 
 	writer.event(StreamEvents::session(input.sessionId));
 	if (limits.exceededBy(input.request.messages))
@@ -139,6 +139,14 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 		{
 			writer.event(StreamEvents::error("The server is shutting down; the answer was cut short"));
 			entry.outcome = "shutdown";
+		}
+		else if (watch.timedOut())
+		{
+			Poco::Logger::get("nash.chat").warning("Backend '%s' ran past the time limit of %d s in session %s; cut short",
+				route.backendName, settings.backendTimeLimitSeconds, input.sessionId);
+			entry.markFirstByte();
+			writer.event(StreamEvents::error(timeLimitMessage(settings.backendTimeLimitSeconds)));
+			entry.outcome = "time-limit";
 		}
 		else if (cancellation->isCancelled())
 		{

@@ -13,16 +13,18 @@
 namespace Nash {
 
 
-ClientDisconnectWatcher::Registration::Registration(ClientDisconnectWatcher* watcher, std::size_t id):
+ClientDisconnectWatcher::Registration::Registration(ClientDisconnectWatcher* watcher, std::size_t id, Flag timedOut):
 	_watcher(watcher),
-	_id(id)
+	_id(id),
+	_timedOut(std::move(timedOut))
 {
 }
 
 
 ClientDisconnectWatcher::Registration::Registration(Registration&& other) noexcept:
 	_watcher(other._watcher),
-	_id(other._id)
+	_id(other._id),
+	_timedOut(std::move(other._timedOut))
 {
 	other._watcher = nullptr;
 }
@@ -31,6 +33,12 @@ ClientDisconnectWatcher::Registration::Registration(Registration&& other) noexce
 ClientDisconnectWatcher::Registration::~Registration()
 {
 	if (_watcher) _watcher->unwatch(_id);
+}
+
+
+bool ClientDisconnectWatcher::Registration::timedOut() const
+{
+	return _timedOut && _timedOut->load();
 }
 
 
@@ -66,12 +74,14 @@ void ClientDisconnectWatcher::stop()
 }
 
 
-ClientDisconnectWatcher::Registration ClientDisconnectWatcher::watch(const Poco::Net::StreamSocket& socket, std::shared_ptr<CancellationToken> token)
+ClientDisconnectWatcher::Registration ClientDisconnectWatcher::watch(const Poco::Net::StreamSocket& socket, std::shared_ptr<CancellationToken> token,
+	Clock::time_point deadline)
 {
+	auto timedOut = std::make_shared<std::atomic<bool>>(false);
 	std::lock_guard<std::mutex> lock(_mutex);
 	std::size_t id = ++_nextId;
-	_watched.emplace(id, Watched{socket, std::move(token)});
-	return Registration(this, id);
+	_watched.emplace(id, Watched{socket, std::move(token), deadline, timedOut});
+	return Registration(this, id, timedOut);
 }
 
 
@@ -129,9 +139,20 @@ void ClientDisconnectWatcher::run()
 		}
 		lock.unlock();
 		// Tokens are shared, so a stream that ends meanwhile is harmless.
+		Clock::time_point now = Clock::now();
 		for (auto& watched: snapshot)
 		{
-			if (hasDisconnected(watched.socket)) watched.token->cancel();
+			if (now >= watched.deadline)
+			{
+				// The flag is set first: the handler, woken by the
+				// cancellation, must find out why.
+				*watched.timedOut = true;
+				watched.token->cancel();
+			}
+			else if (hasDisconnected(watched.socket))
+			{
+				watched.token->cancel();
+			}
 		}
 		snapshot.clear();
 		lock.lock();

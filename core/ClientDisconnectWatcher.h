@@ -10,6 +10,7 @@
 #include "Nash/CancellationToken.h"
 #include "Poco/Net/StreamSocket.h"
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -28,23 +29,35 @@ class ClientDisconnectWatcher
 	///
 	/// A client that half-closes its side after sending the request looks the
 	/// same and is treated as gone; HTTP clients do not do that in practice.
+	///
+	/// The same thread enforces the time limit of each watched request: the
+	/// work of a request still running at its deadline is cancelled too, and
+	/// its registration tells the handler that it was the limit, not the client.
 {
 public:
 	class Registration
 		/// Watches one client for as long as it exists.
 	{
 	public:
-		Registration(ClientDisconnectWatcher* watcher, std::size_t id);
+		using Flag = std::shared_ptr<std::atomic<bool>>;
+
+		Registration(ClientDisconnectWatcher* watcher, std::size_t id, Flag timedOut = Flag());
 		Registration(Registration&& other) noexcept;
 		~Registration();
 		Registration(const Registration&) = delete;
 		Registration& operator = (const Registration&) = delete;
 		Registration& operator = (Registration&&) = delete;
 
+		bool timedOut() const;
+			/// True when the work was cancelled because its time limit passed.
+
 	private:
 		ClientDisconnectWatcher* _watcher;
 		std::size_t _id;
+		Flag _timedOut;
 	};
+
+	using Clock = std::chrono::steady_clock;
 
 	explicit ClientDisconnectWatcher(int pollMilliseconds);
 	~ClientDisconnectWatcher();
@@ -52,8 +65,11 @@ public:
 	void start();
 	void stop();
 
-	Registration watch(const Poco::Net::StreamSocket& socket, std::shared_ptr<CancellationToken> token);
-		/// Cancels token when the client of socket disconnects.
+	Registration watch(const Poco::Net::StreamSocket& socket, std::shared_ptr<CancellationToken> token,
+		Clock::time_point deadline = Clock::time_point::max());
+		/// Cancels token when the client of socket disconnects, or when
+		/// deadline passes (checked as often as disconnects, so within the
+		/// poll interval).
 
 	std::size_t watchedCount() const;
 		/// How many clients are watched now (open streams and calls).
@@ -67,6 +83,8 @@ private:
 	{
 		Poco::Net::StreamSocket socket;
 		std::shared_ptr<CancellationToken> token;
+		Clock::time_point deadline;
+		Registration::Flag timedOut;
 	};
 
 	void unwatch(std::size_t id);

@@ -89,11 +89,21 @@ void JsonHandler::sendJson(Poco::Net::HTTPServerResponse& response, int status, 
 }
 
 
-ClientDisconnectWatcher::Registration JsonHandler::watchClient(Poco::Net::HTTPServerRequest& request, const std::shared_ptr<CancellationToken>& token)
+ClientDisconnectWatcher::Registration JsonHandler::watchClient(Poco::Net::HTTPServerRequest& request, const std::shared_ptr<CancellationToken>& token,
+	int timeLimitSeconds)
 {
 	auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
 	if (!impl) return ClientDisconnectWatcher::Registration(nullptr, 0);
-	return _context.watcher.watch(impl->socket(), token);
+	auto deadline = ClientDisconnectWatcher::Clock::time_point::max();
+	if (timeLimitSeconds > 0) deadline = ClientDisconnectWatcher::Clock::now() + std::chrono::seconds(timeLimitSeconds);
+	return _context.watcher.watch(impl->socket(), token, deadline);
+}
+
+
+std::string JsonHandler::timeLimitMessage(int seconds)
+{
+	return "The model did not finish within the time limit of " + std::to_string(seconds) +
+		" s (server.backend_time_limit_seconds); the request was cancelled";
 }
 
 

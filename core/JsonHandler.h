@@ -37,8 +37,13 @@ protected:
 	void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry);
 		/// Sends json as the whole response with Content-Type application/json.
 
-	ClientDisconnectWatcher::Registration watchClient(Poco::Net::HTTPServerRequest& request, const std::shared_ptr<CancellationToken>& token);
-		/// Cancels token when this request's client disconnects.
+	ClientDisconnectWatcher::Registration watchClient(Poco::Net::HTTPServerRequest& request, const std::shared_ptr<CancellationToken>& token,
+		int timeLimitSeconds = 0);
+		/// Cancels token when this request's client disconnects, or after
+		/// timeLimitSeconds (0: no limit).
+
+	static std::string timeLimitMessage(int seconds);
+		/// What a client is told when its request ran past the backend time limit.
 
 	static void setNoDelay(Poco::Net::HTTPServerRequest& request);
 		/// Small events must not wait for Nagle's algorithm.

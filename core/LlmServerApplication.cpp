@@ -17,7 +17,7 @@
 #include "Poco/Exception.h"
 #include "Poco/File.h"
 #include "Poco/FileStream.h"
-#include "Poco/Net/HTTPServer.h"
+#include "Poco/Net/TCPServer.h"
 #include "Poco/Net/HTTPServerParams.h"
 #include "Poco/Net/ServerSocket.h"
 #include "Poco/Net/SocketAddress.h"
@@ -189,7 +189,7 @@ void LlmServerApplication::initialize(Poco::Util::Application& self)
 }
 
 
-void LlmServerApplication::stopGracefully(Poco::Net::HTTPServer& server, ServerContext& context, int graceSeconds)
+void LlmServerApplication::stopGracefully(Poco::Net::TCPServer& server, HttpConnectionFactory& connections, ServerContext& context, int graceSeconds)
 {
 	Poco::Logger& log = logger();
 	// No new connections; the requests under way may finish within the grace period.
@@ -205,7 +205,7 @@ void LlmServerApplication::stopGracefully(Poco::Net::HTTPServer& server, ServerC
 		NashWait::until([&] { return context.watcher.watchedCount() == 0; }, std::chrono::seconds(5));
 	}
 	// Idle kept-alive connections would otherwise hold their threads until their timeout.
-	server.stopAll(true);
+	connections.stopAll();
 }
 
 
@@ -304,7 +304,13 @@ int LlmServerApplication::main(const ArgVec&)
 
 	RequestRouter* router = new RequestRouter(context);
 	for (auto& route: RequestRouter::standardRoutes()) router->add(std::move(route));
-	Poco::Net::HTTPServer server(router, pool, *socket, params);
+	HttpConnectionFactory::Limits limits;
+	limits.requestTimeoutSeconds = settings.requestTimeoutSeconds;
+	limits.maxHeaderFields = settings.maxHeaderFields;
+	limits.maxHeaderBytes = settings.maxHeaderBytes;
+	Poco::SharedPtr<HttpConnectionFactory> connections(new HttpConnectionFactory(router, params, limits));
+	connections->startWatchdog();
+	Poco::Net::TCPServer server(connections, pool, *socket, params);
 	server.start();
 
 	Poco::UInt16 port = socket->address().port();
@@ -317,7 +323,7 @@ int LlmServerApplication::main(const ArgVec&)
 		std::string(NASH_SERVER_VERSION), NASH_SDK_VERSION, settings.host, port, backends.defaultModelSpec());
 
 	waitForTerminationRequest();
-	stopGracefully(server, context, settings.shutdownGraceSeconds);
+	stopGracefully(server, *connections, context, settings.shutdownGraceSeconds);
 #ifdef NASH_WITH_MCP
 	if (mcp) mcp->stop();
 #endif

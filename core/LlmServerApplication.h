@@ -7,9 +7,10 @@
 #define Nash_LlmServerApplication_INCLUDED
 
 
+#include "core/HttpConnectionFactory.h"
 #include "core/ServerContext.h"
 #include "Poco/AutoPtr.h"
-#include "Poco/Net/HTTPServer.h"
+#include "Poco/Net/TCPServer.h"
 #include "Poco/Util/MapConfiguration.h"
 #include "Poco/Util/ServerApplication.h"
 #include <string>
@@ -38,7 +39,7 @@ private:
 	void handleOverride(const std::string& name, const std::string& value);
 
 	static Poco::AutoPtr<Poco::Util::MapConfiguration> builtInDefaults();
-	void stopGracefully(Poco::Net::HTTPServer& server, ServerContext& context, int graceSeconds);
+	void stopGracefully(Poco::Net::TCPServer& server, HttpConnectionFactory& connections, ServerContext& context, int graceSeconds);
 		/// Stops accepting, lets open streams finish within the grace
 		/// period, then ends the rest with an error event and closes.
 

@@ -34,6 +34,10 @@ void McpHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSe
 	std::string json = "{\"result\": ";
 	JsonText::append(json, result);
 	json += "}";
+	std::size_t limit = context().settings.mcpMaxResponseBytes;
+	if (json.size() > limit)
+		throw HttpError(502, "The MCP server's answer to " + _method + " is " + std::to_string(json.size()) +
+			" bytes, more than the limit of " + std::to_string(limit) + " (mcp.max_response_bytes)", "error");
 	sendJson(response, 200, json, entry);
 }
 

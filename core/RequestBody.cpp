@@ -6,6 +6,7 @@
 #include "core/RequestBody.h"
 #include "core/HttpError.h"
 #include "core/JsonText.h"
+#include "core/ServerRequest.h"
 #include "Poco/Exception.h"
 #include "Poco/JSON/JSONException.h"
 #include "Poco/String.h"
@@ -50,6 +51,12 @@ std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t
 	// connection reset instead of the 413: a body up to this size is read
 	// to its end and dropped first.
 	const std::size_t drainLimit = std::min<std::size_t>(maxBytes * 4, 64 * 1024 * 1024);
+	ServerRequest* serverRequest = ServerRequest::of(request);
+	struct Received
+	{
+		ServerRequest* request;
+		~Received() { if (request) request->bodyReceived(); }
+	} received{serverRequest};
 	// HTTP/1.1: a request with neither Content-Length nor chunked encoding
 	// has no body (reading "until the end" would wait for the client to hang up).
 	if (!request.hasContentLength() && !request.getChunkedTransferEncoding()) return std::string();
@@ -78,6 +85,8 @@ std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t
 		}
 		body.append(buffer, static_cast<std::size_t>(n));
 	}
+	if (serverRequest && serverRequest->deadlinePassed())
+		throw HttpError(408, serverRequest->deadlineMessage());
 	if (!body.empty() && !isJsonMediaType(request.getContentType()))
 		throw HttpError(415, "Request bodies must be JSON with Content-Type: application/json, not '" + request.getContentType() + "'");
 	if (request.hasContentLength() && static_cast<Poco::Int64>(body.size()) != request.getContentLength64())

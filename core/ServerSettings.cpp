@@ -86,7 +86,12 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.keepAliveTimeoutSeconds = static_cast<int>(readInteger(config, "server.keepalive.timeout_seconds", s.keepAliveTimeoutSeconds, 1, 3600));
 	s.maxKeepAliveRequests = static_cast<int>(readInteger(config, "server.keepalive.max_requests", s.maxKeepAliveRequests, 0, 1000000000));
 	s.readTimeoutSeconds = static_cast<int>(readInteger(config, "server.read_timeout_seconds", s.readTimeoutSeconds, 1, 3600));
+	s.requestTimeoutSeconds = static_cast<int>(readInteger(config, "server.request_timeout_seconds", s.requestTimeoutSeconds, 1, 86400));
+	s.maxHeaderFields = static_cast<int>(readInteger(config, "server.max_header_fields", s.maxHeaderFields, 1, 100));
+	s.maxHeaderBytes = static_cast<std::size_t>(readInteger(config, "server.max_header_bytes", static_cast<long long>(s.maxHeaderBytes), 256, 1024 * 1024));
 	s.maxBodyBytes = static_cast<std::size_t>(readInteger(config, "server.max_body_bytes", static_cast<long long>(s.maxBodyBytes), 1024, 1LL << 32));
+	s.backendTimeLimitSeconds = static_cast<int>(readInteger(config, "server.backend_time_limit_seconds", s.backendTimeLimitSeconds, 0, 7 * 86400));
+	s.mcpMaxResponseBytes = static_cast<std::size_t>(readInteger(config, "mcp.max_response_bytes", static_cast<long long>(s.mcpMaxResponseBytes), 1024, 1LL << 32));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
 	s.shutdownGraceSeconds = static_cast<int>(readInteger(config, "server.shutdown_grace_seconds", s.shutdownGraceSeconds, 0, 3600));
 	s.maxStreams = static_cast<int>(readInteger(config, "server.max_streams", std::max(1, s.maxThreads - 32), 1, 1000000));

@@ -44,7 +44,16 @@ struct ServerSettings
 	int keepAliveTimeoutSeconds = 10;
 	int maxKeepAliveRequests = 1000;
 	int readTimeoutSeconds = 30;
+	int requestTimeoutSeconds = 60;
+		/// From the first byte of a request to the last byte of its body;
+		/// a client still sending then is answered 408 and dropped.
+	int maxHeaderFields = 100;
+		/// At most 100: Poco's parser refuses more on its own.
+	std::size_t maxHeaderBytes = 16 * 1024;
+		/// The request line plus every field's name and value.
 	std::size_t maxBodyBytes = 8 * 1024 * 1024;
+	int backendTimeLimitSeconds = 600;
+		/// A chat stream or summary still running then is cancelled; 0: no limit.
 	int disconnectPollMilliseconds = 100;
 	int shutdownGraceSeconds = 10;
 	int maxStreams = 480;
@@ -68,6 +77,10 @@ struct ServerSettings
 	std::string chatSystemPrompt = "You are a helpful AI assistant.";
 	long long maxMessages = 20;
 	long long maxTokens = 50000;
+
+	// [mcp]
+	std::size_t mcpMaxResponseBytes = 16 * 1024 * 1024;
+		/// Larger MCP results are answered 502 instead of being relayed.
 
 	// [summarize]
 	std::string summarizeModel;

@@ -40,9 +40,20 @@ void SummarizeHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	entry.model = route.model;
 
 	auto cancellation = std::make_shared<CancellationToken>();
-	auto watch = watchClient(request, cancellation);
+	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
 	Summarizer summarizer(settings.summarizeSystemPrompt);
-	Poco::JSON::Object::Ptr answer = summarizer.summarize(route, messages, sessionId, *cancellation);
+	Poco::JSON::Object::Ptr answer;
+	try
+	{
+		answer = summarizer.summarize(route, messages, sessionId, *cancellation);
+	}
+	catch (Poco::Exception&)
+	{
+		if (watch.timedOut()) throw HttpError(504, timeLimitMessage(settings.backendTimeLimitSeconds), "error");
+		throw;
+	}
+	// A backend may return what it had when it was cancelled: not a summary.
+	if (watch.timedOut()) throw HttpError(504, timeLimitMessage(settings.backendTimeLimitSeconds), "error");
 	sendJson(response, 200, JsonText::write(answer), entry);
 }
 

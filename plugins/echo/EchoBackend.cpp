@@ -125,11 +125,21 @@ void EchoBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, co
 }
 
 
-ChatResult EchoBackend::complete(const ChatRequest& request, const CancellationToken&)
+ChatResult EchoBackend::complete(const ChatRequest& request, const CancellationToken& cancellation)
 {
+	// As slow as the stream, so that delay_ms makes a slow model of both.
+	std::vector<std::string> words = pieces(replyTo(request));
 	ChatResult result;
-	result.content = replyTo(request);
 	result.finishReason = "stop";
+	for (std::size_t i = 0; i < words.size(); ++i)
+	{
+		if (i > 0 && _delay.count() > 0 && cancellation.waitFor(_delay))
+		{
+			result.finishReason = "cancelled";
+			break;
+		}
+		result.content += words[i];
+	}
 	return result;
 }
 

@@ -28,6 +28,7 @@ class McpEndpointTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPostWithoutBodyOrLength);
 	CPPUNIT_TEST(testHealthListsTheServer);
 	CPPUNIT_TEST(testDisabledDemo);
+	CPPUNIT_TEST(testResponseSizeLimit);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -132,6 +133,21 @@ public:
 		auto result = HttpTestClient(server.port()).post("/v1/mcp/list_tools", "");
 		CPPUNIT_ASSERT_EQUAL(200, result.status);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), result.json()->getObject("result")->getArray("tools")->size());
+	}
+
+	void testResponseSizeLimit()
+	{
+		NashTest::ServerProcess::Options options;
+		options.iniText = "[mcp]\nmax_response_bytes = 2048\n";
+		NashTest::ServerProcess server(options);
+		server.start();
+		HttpTestClient limited(server.port());
+		auto huge = limited.post("/v1/mcp/call_tool", "{\"tool_name\": \"echo\", \"args\": {\"message\": \"" + std::string(5000, 'x') + "\"}}");
+		CPPUNIT_ASSERT_EQUAL(502, huge.status);
+		CPPUNIT_ASSERT(huge.json()->getValue<std::string>("error").find("mcp.max_response_bytes") != std::string::npos);
+		// The server and its MCP session are fine: small answers still pass.
+		auto small = limited.post("/v1/mcp/call_tool", "{\"tool_name\": \"echo\", \"args\": {\"message\": \"hi\"}}");
+		CPPUNIT_ASSERT_EQUAL(200, small.status);
 	}
 
 private:
