@@ -224,7 +224,8 @@ std::shared_ptr<McpSession> McpClient::connectOnce(const CancellationToken* canc
 		_transport->stop();
 		session = std::make_shared<McpSession>(name(), *_transport,
 			[this](const std::string& method, const Poco::JSON::Object::Ptr& params) { notificationReceived(method, params); },
-			[this, self](const std::string& reason) { sessionClosed(*self, reason); });
+			[this, self](const std::string& reason) { sessionClosed(*self, reason); },
+			_settings.elicitation);
 		*self = session.get();
 		{
 			std::lock_guard<std::mutex> lock(_mutex);
@@ -260,7 +261,7 @@ std::shared_ptr<McpSession> McpClient::connectOnce(const CancellationToken* canc
 	clientInfo->set("version", NASH_MCP_CLIENT_VERSION);
 	Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 	params->set("protocolVersion", supportedProtocolVersions().front());
-	params->set("capabilities", Poco::JSON::Object::Ptr(new Poco::JSON::Object));
+	params->set("capabilities", session->clientCapabilities(supportedProtocolVersions().front()));
 	params->set("clientInfo", clientInfo);
 
 	Poco::JSON::Object::Ptr result;

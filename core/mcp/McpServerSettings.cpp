@@ -239,6 +239,17 @@ std::vector<McpServerSettings> McpServerSettings::fromConfiguration(const Poco::
 		settings.restartBackoff = readSeconds(config, base + ".restart_backoff", settings.restartBackoff);
 		settings.restartBackoffMax = readSeconds(config, base + ".restart_backoff_max", settings.restartBackoffMax);
 		if (settings.restartBackoffMax < settings.restartBackoff) settings.restartBackoffMax = settings.restartBackoff;
+		if (config.has(base + ".elicitation"))
+		{
+			try
+			{
+				settings.elicitation = McpElicitation::parsePolicy(config.getRawString(base + ".elicitation"));
+			}
+			catch (Poco::InvalidArgumentException& exc)
+			{
+				throw Poco::InvalidArgumentException("MCP setting '" + base + ".elicitation' " + exc.message());
+			}
+		}
 
 		// A disabled server need not be complete ("[mcp.demo] enabled = false"
 		// is how the built-in demo server is turned off).
@@ -360,6 +371,22 @@ std::vector<McpServerSettings> McpServerSettings::fromJson(const std::string& te
 				for (const auto& headerName: headerNames)
 					section->setString("headers." + headerName, expandEnvironment(jsonString(headers->get(headerName), where + ".headers." + headerName, origin)));
 			}
+			if (entry->has("oauth"))
+			{
+				// The keys of [mcp.<name>] oauth.*, as they are; the transport
+				// reads and checks them (and expands ${VAR} in them).
+				Poco::JSON::Object::Ptr oauth = entry->getObject("oauth");
+				if (!oauth) throw Poco::DataFormatException(origin + ": '" + where + ".oauth' must be an object");
+				std::vector<std::string> oauthKeys;
+				oauth->getNames(oauthKeys);
+				for (const auto& oauthKey: oauthKeys)
+				{
+					Poco::Dynamic::Var value = oauth->get(oauthKey);
+					if (!value.isString() && !value.isNumeric() && !value.isBoolean())
+						throw Poco::DataFormatException(origin + ": '" + where + ".oauth." + oauthKey + "' must be a string, number or boolean");
+					section->setString("oauth." + oauthKey, value.convert<std::string>());
+				}
+			}
 			if (settings.transport == "sse") section->setString("legacy_sse", "true");
 		}
 
@@ -381,6 +408,17 @@ std::vector<McpServerSettings> McpServerSettings::fromJson(const std::string& te
 			Poco::Dynamic::Var disabled = entry->get("disabled");
 			if (!disabled.isBoolean()) throw Poco::DataFormatException(origin + ": '" + where + ".disabled' must be true or false");
 			settings.enabled = !disabled.extract<bool>();
+		}
+		if (entry->has("elicitation"))
+		{
+			try
+			{
+				settings.elicitation = McpElicitation::parsePolicy(jsonString(entry->get("elicitation"), where + ".elicitation", origin));
+			}
+			catch (Poco::InvalidArgumentException& exc)
+			{
+				throw Poco::DataFormatException(origin + ": '" + where + ".elicitation' " + exc.message());
+			}
 		}
 		settings.transportConfig = section;
 		result.push_back(std::move(settings));

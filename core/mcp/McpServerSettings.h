@@ -10,6 +10,7 @@
 #define Nash_McpServerSettings_INCLUDED
 
 
+#include "McpElicitation.h"
 #include "Poco/AutoPtr.h"
 #include "Poco/Util/AbstractConfiguration.h"
 #include <chrono>
@@ -40,6 +41,7 @@ struct McpServerSettings
 	///     request_timeout = 10       (seconds for every other request)
 	///     restart_backoff = 1        (seconds before the 2nd restart attempt)
 	///     restart_backoff_max = 60   (the back-off doubles up to this)
+	///     elicitation = none         (none | decline | defaults)
 	///
 	/// Without "transport", a server with "url" is http, otherwise stdio.
 	/// "plugin = <name>" names another transport plugin explicitly.
@@ -68,6 +70,10 @@ struct McpServerSettings
 
 	std::chrono::milliseconds restartBackoffMax{60000};
 
+	ElicitationPolicy elicitation = ElicitationPolicy::None;
+		/// How the server's elicitation/create is answered (see
+		/// McpElicitation.h). Not declared unless configured.
+
 	Poco::AutoPtr<Poco::Util::AbstractConfiguration> transportConfig;
 		/// The section handed to McpTransport::configure(): command, args.N,
 		/// env.NAME, cwd, url, headers.NAME, already with ${VAR} expanded in
@@ -83,7 +89,8 @@ struct McpServerSettings
 		/// clients keep): "command", "args", "env", "cwd" for stdio servers,
 		/// "type": "http" | "sse" (also "streamable-http", "streamableHttp",
 		/// "stdio"), "url", "headers" for remote ones, and optional "timeout"
-		/// (seconds, tool calls) and "disabled": true. Throws
+		/// (seconds, tool calls), "disabled": true and "elicitation" (as in
+		/// the ini). Throws
 		/// Poco::DataFormatException naming origin and the key when the text
 		/// is not that.
 

@@ -35,13 +35,23 @@ Poco::JSON::Object::Ptr asObject(const Poco::Dynamic::Var& value)
 } // namespace
 
 
-McpSession::McpSession(const std::string& serverName, McpTransport& transport, NotificationHandler onNotification, CloseHandler onClose):
+McpSession::McpSession(const std::string& serverName, McpTransport& transport, NotificationHandler onNotification, CloseHandler onClose, ElicitationPolicy elicitation):
 	_serverName(serverName),
 	_transport(transport),
 	_onNotification(std::move(onNotification)),
 	_onClose(std::move(onClose)),
+	_elicitation(elicitation),
 	_logger(Poco::Logger::get("Nash.Mcp." + serverName))
 {
+}
+
+
+Poco::JSON::Object::Ptr McpSession::clientCapabilities(const std::string& protocolVersion) const
+{
+	Poco::JSON::Object::Ptr capabilities = new Poco::JSON::Object;
+	Poco::JSON::Object::Ptr elicitation = McpElicitation::capability(_elicitation, protocolVersion);
+	if (elicitation) capabilities->set("elicitation", elicitation);
+	return capabilities;
 }
 
 
@@ -386,10 +396,14 @@ void McpSession::handleServerRequest(const Poco::JSON::Object::Ptr& message)
 	{
 		reply->set("result", Poco::JSON::Object::Ptr(new Poco::JSON::Object));
 	}
+	else if (method == "elicitation/create" && _elicitation != ElicitationPolicy::None)
+	{
+		reply->set("result", elicit(message->getObject("params")));
+	}
 	else
 	{
-		// We declare no client capabilities (roots, sampling, elicitation),
-		// so every request of the server is one we do not offer.
+		// Roots and sampling are never declared, elicitation only with a
+		// policy: a request for anything else is one we do not offer.
 		_logger.information("MCP server '%s' asked for '%s', which this client does not offer", _serverName, method);
 		Poco::JSON::Object::Ptr error = new Poco::JSON::Object;
 		error->set("code", -32601);
@@ -404,6 +418,43 @@ void McpSession::handleServerRequest(const Poco::JSON::Object::Ptr& message)
 	{
 		_logger.debug("Could not answer the server's '%s': %s", method, exc.displayText());
 	}
+}
+
+
+Poco::JSON::Object::Ptr McpSession::elicit(const Poco::JSON::Object::Ptr& params)
+	/// The values are the server's own defaults, but they may still be
+	/// personal data: the log names the server, never the content.
+{
+	McpElicitation::Answer answer;
+	try
+	{
+		answer = McpElicitation::answer(_elicitation, params);
+	}
+	catch (Poco::Exception& exc)
+	{
+		// Malformed params: a refusal is the safe answer to a question we
+		// cannot even read.
+		_logger.warning("MCP server '%s' sent an elicitation we could not read (%s); declined", _serverName, exc.displayText());
+		answer = McpElicitation::Answer();
+		answer.action = "decline";
+	}
+	std::string mode = "form";
+	if (params && params->has("mode") && params->get("mode").isString()) mode = params->get("mode").extract<std::string>();
+	if (!answer.missing.empty())
+	{
+		std::string names;
+		for (const auto& name: answer.missing) names += (names.empty() ? "" : ", ") + name;
+		std::string text = params ? params->optValue<std::string>("message", "") : std::string();
+		if (text.size() > 200) text = text.substr(0, 200) + "...";
+		_logger.warning("MCP server '%s' asked for input without defaults for the required field(s) %s; declined. Its message: %s",
+			_serverName, names, text);
+	}
+	_logger.information("MCP server '%s' asked for elicitation (%s mode); answered '%s' (policy %s)",
+		_serverName, mode, answer.action, McpElicitation::policyName(_elicitation));
+	Poco::JSON::Object::Ptr result = new Poco::JSON::Object;
+	result->set("action", answer.action);
+	if (answer.content) result->set("content", answer.content);
+	return result;
 }
 
 

@@ -11,6 +11,7 @@
 #define Nash_McpSession_INCLUDED
 
 
+#include "McpElicitation.h"
 #include "McpError.h"
 #include "Nash/CancellationToken.h"
 #include "Nash/McpTransport.h"
@@ -35,9 +36,10 @@ namespace Nash {
 class McpSession: public McpTransportListener
 	/// The JSON-RPC side of one connection to an MCP server. It is the
 	/// transport's listener: it routes answers to the waiting request,
-	/// answers the server's own requests (ping; -32601 for everything we did
-	/// not declare: roots/list, sampling/createMessage, elicitation/create
-	/// ...) and hands notifications to its owner.
+	/// answers the server's own requests (ping; elicitation/create under
+	/// the server's elicitation policy; -32601 for everything we did not
+	/// declare: roots/list, sampling/createMessage ...) and hands
+	/// notifications to its owner.
 	///
 	/// A session is used for one transport run only; after the transport
 	/// closed, a new connection gets a new session, so a late answer of the
@@ -50,8 +52,14 @@ public:
 		/// Called on the transport's thread when the transport reports the
 		/// server gone (not for close()).
 
-	McpSession(const std::string& serverName, McpTransport& transport, NotificationHandler onNotification, CloseHandler onClose);
+	McpSession(const std::string& serverName, McpTransport& transport, NotificationHandler onNotification, CloseHandler onClose,
+		ElicitationPolicy elicitation = ElicitationPolicy::None);
 	~McpSession() override;
+
+	Poco::JSON::Object::Ptr clientCapabilities(const std::string& protocolVersion) const;
+		/// The "capabilities" of initialize: what this session answers when
+		/// the server asks (the server may use exactly these and nothing
+		/// else). protocolVersion is the one offered.
 
 	Poco::Dynamic::Var request(const std::string& method, const Poco::JSON::Object::Ptr& params, std::chrono::milliseconds timeout, const CancellationToken* cancel, bool cancellable = true);
 		/// Sends a request and waits for its answer; returns its "result".
@@ -97,6 +105,7 @@ private:
 	void handleMessage(const Poco::JSON::Object::Ptr& message);
 	void handleResponse(const Poco::JSON::Object::Ptr& message);
 	void handleServerRequest(const Poco::JSON::Object::Ptr& message);
+	Poco::JSON::Object::Ptr elicit(const Poco::JSON::Object::Ptr& params);
 	void send(const Poco::JSON::Object::Ptr& message);
 	void sendIfOpen(const Poco::JSON::Object::Ptr& message);
 	void fail(const std::string& reason);
@@ -106,6 +115,7 @@ private:
 	McpTransport& _transport;
 	NotificationHandler _onNotification;
 	CloseHandler _onClose;
+	ElicitationPolicy _elicitation;
 	Poco::Logger& _logger;
 
 	mutable std::shared_mutex _sendMutex;

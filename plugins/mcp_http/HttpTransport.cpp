@@ -4,6 +4,8 @@
 
 
 #include "HttpTransport.h"
+#include "LoopbackAuthorizationAgent.h"
+#include "OAuthSettings.h"
 #include "Poco/Exception.h"
 #include "Poco/JSON/Array.h"
 #include "Poco/JSON/Object.h"
@@ -124,6 +126,21 @@ void HttpTransport::configure(const std::string& serverName, const Poco::Util::A
 	{
 		throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key 'tls_verify' must be true or false");
 	}
+	OAuthSettings oauth = OAuthSettings::read(serverName, section);
+	_oauth.reset();
+	if (oauth.enabled)
+	{
+		if (!_agent) _agent = std::make_shared<LoopbackAuthorizationAgent>();
+		_oauth = std::make_shared<OAuthClient>(serverName, _uri, oauth,
+			[this](const Poco::URI& uri, std::chrono::milliseconds readTimeout) { return newSession(uri, readTimeout); }, _agent);
+	}
+}
+
+
+void HttpTransport::setAuthorizationAgent(std::shared_ptr<AuthorizationAgent> agent)
+{
+	_agent = std::move(agent);
+	if (_oauth) _oauth->setAgent(_agent);
 }
 
 
@@ -263,12 +280,16 @@ void HttpTransport::attach(Exchange& slot, const std::shared_ptr<Poco::Net::HTTP
 }
 
 
-void HttpTransport::prepare(Poco::Net::HTTPRequest& request, const std::string& sessionId) const
+std::string HttpTransport::prepare(Poco::Net::HTTPRequest& request, const std::string& sessionId) const
+	/// Returns the access token the request carries, empty for none.
 {
 	for (const auto& header: _headers) request.set(header.first, header.second);
+	std::string token = _oauth ? _oauth->accessToken() : std::string();
+	if (!token.empty()) request.set("Authorization", "Bearer " + token);
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (!sessionId.empty()) request.set("Mcp-Session-Id", sessionId);
 	if (!_protocolVersion.empty()) request.set("MCP-Protocol-Version", _protocolVersion);
+	return token;
 }
 
 
@@ -541,7 +562,9 @@ void HttpTransport::exchange(Exchange& slot, const std::string& message, const P
 	std::string requestId = id.isEmpty() ? std::string() : id.toString();
 	std::string sessionId = this->sessionId();
 	auto readTimeout = requestId.empty() ? _connectTimeout : _readTimeout;
-	for (int attempt = 0; ; ++attempt)
+	bool renewed = false;
+	int authorizations = 0;
+	for (;;)
 	{
 		Answer answer;
 		try
@@ -556,8 +579,9 @@ void HttpTransport::exchange(Exchange& slot, const std::string& message, const P
 			else _logger->warning("MCP server '%s': %s", _serverName, reason);
 			return;
 		}
-		if (sessionExpired(answer, sessionId) && attempt == 0)
+		if (sessionExpired(answer, sessionId) && !renewed)
 		{
+			renewed = true;
 			_logger->information("MCP server '%s' ended session %s; starting a new one", _serverName, sessionId);
 			if (!renewSession(slot, sessionId))
 			{
@@ -566,6 +590,17 @@ void HttpTransport::exchange(Exchange& slot, const std::string& message, const P
 			}
 			sessionId = this->sessionId();
 			continue;
+		}
+		std::string authFailure;
+		if (_oauth && (answer.status == 401 || answer.status == 403) && !stopping())
+		{
+			auto givenUp = [this, &slot] { return stopping() || wasCancelled(slot); };
+			// Notifications and responses are sent on the caller's thread,
+			// which must not wait for a user at a browser.
+			bool interactive = !requestId.empty();
+			if (_oauth->challenge(answer.status, answer.wwwAuthenticate, answer.bearer, authorizations, interactive, givenUp, authFailure))
+				continue;
+			if (stopping() || wasCancelled(slot)) return;
 		}
 		if (answer.status >= 200 && answer.status < 300)
 		{
@@ -580,6 +615,7 @@ void HttpTransport::exchange(Exchange& slot, const std::string& message, const P
 		}
 		std::string text = "HTTP " + std::to_string(answer.status) + " " + answer.reason;
 		if (!answer.body.empty()) text += ": " + answer.body;
+		if (!authFailure.empty()) text += " (authorization: " + authFailure + ")";
 		if (!requestId.empty()) deliverError(id, text);
 		else _logger->warning("MCP server '%s' refused a message: %s", _serverName, text);
 		return;
@@ -594,7 +630,7 @@ HttpTransport::Answer HttpTransport::post(Exchange& slot, const std::string& bod
 	auto session = newSession(readTimeout);
 	attach(slot, session);
 	Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, _uri.getPathEtc().empty() ? "/" : _uri.getPathEtc(), Poco::Net::HTTPMessage::HTTP_1_1);
-	prepare(request, sessionId);
+	answer.bearer = prepare(request, sessionId);
 	request.setContentType("application/json");
 	request.set("Accept", "application/json, text/event-stream");
 	request.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -606,6 +642,7 @@ HttpTransport::Answer HttpTransport::post(Exchange& slot, const std::string& bod
 	answer.status = response.getStatus();
 	answer.reason = response.getReason();
 	answer.sessionId = response.get("Mcp-Session-Id", "");
+	answer.wwwAuthenticate = response.get("WWW-Authenticate", "");
 	if (adoptSessionId && !answer.sessionId.empty() && answer.status >= 200 && answer.status < 300)
 	{
 		// Before the answer is delivered: the client's next message (the

@@ -11,7 +11,9 @@
 #define Nash_HttpTransport_INCLUDED
 
 
+#include "AuthorizationAgent.h"
 #include "LegacySseTransport.h"
+#include "OAuthClient.h"
 #include "Nash/McpTransport.h"
 #include "Poco/Dynamic/Var.h"
 #include "Poco/Logger.h"
@@ -43,6 +45,7 @@ class HttpTransport: public McpTransport
 	///   tls_verify        false accepts any certificate (default true)
 	///   legacy_sse        true: the server speaks HTTP+SSE of 2024-11-05
 	///                     (set for type "sse")
+	///   oauth.*           authorization (OAuthSettings)
 	///
 	/// Each send() runs its POST on a thread of its own, so a slow answer
 	/// never holds the caller (whose timeout and cancellation stay in
@@ -85,7 +88,13 @@ class HttpTransport: public McpTransport
 	/// used for servers configured with "legacy_sse" (type "sse"), and as
 	/// the fallback when the POST of initialize is answered 400, 404 or 405.
 	///
-	/// Not implemented: OAuth authorization (configured headers only).
+	/// Authorization (MCP's OAuth 2.1 profile, see OAuthClient and the
+	/// oauth.* keys of OAuthSettings): a 401, or a 403 with
+	/// error="insufficient_scope", to a POST makes the transport obtain a
+	/// token and send the POST again; the token then goes with every request
+	/// (GET streams and DELETE too). When it cannot be obtained, the request
+	/// gets the JSON-RPC error with the reason. The legacy HTTP+SSE transport
+	/// sends configured headers only.
 {
 public:
 	HttpTransport();
@@ -100,6 +109,12 @@ public:
 
 	std::string sessionId() const;
 		/// The current Mcp-Session-Id, empty when the server gave none.
+
+	void setAuthorizationAgent(std::shared_ptr<AuthorizationAgent> agent);
+		/// Who does the interactive step of an authorization code grant.
+		/// Default: a LoopbackAuthorizationAgent (the URL goes to the log,
+		/// the browser comes back to oauth.redirect_uri). Call before
+		/// configure() or between stop() and start().
 
 private:
 	struct Exchange
@@ -123,6 +138,9 @@ private:
 		std::string body;
 		bool answered = false;
 			// The request's own answer was among the messages.
+		std::string wwwAuthenticate;
+		std::string bearer;
+			// The access token the request carried, empty for none.
 	};
 
 	using MessageHandler = std::function<void(const std::string& message)>;
@@ -140,7 +158,7 @@ private:
 	std::unique_ptr<LegacySseTransport> makeLegacy() const;
 	bool fallBackToLegacy(const std::string& initialize);
 	void attach(Exchange& slot, const std::shared_ptr<Poco::Net::HTTPClientSession>& session);
-	void prepare(Poco::Net::HTTPRequest& request, const std::string& sessionId) const;
+	std::string prepare(Poco::Net::HTTPRequest& request, const std::string& sessionId) const;
 	void deliver(const std::string& message);
 	void deliverError(const Poco::Dynamic::Var& id, const std::string& text);
 	void closeOnce(const std::string& reason);
@@ -164,6 +182,10 @@ private:
 	bool _tlsVerify = true;
 	bool _legacyOnly = false;
 	Poco::Logger* _logger = nullptr;
+	std::shared_ptr<AuthorizationAgent> _agent;
+	std::shared_ptr<OAuthClient> _oauth;
+		// Null when oauth.enabled is false. Outlives start() and stop(): a
+		// restarted session keeps its token.
 
 	mutable std::mutex _mutex;
 	std::condition_variable _condition;

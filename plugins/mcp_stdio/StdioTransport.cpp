@@ -180,6 +180,8 @@ void StdioTransport::start(McpTransportListener& listener)
 	_errPipe = Poco::Pipe();
 	_wakePipe = Poco::Pipe();
 	_handle.reset(new Poco::ProcessHandle(Poco::Process::launch(command, _args, _cwd, &_inPipe, &_outPipe, &_errPipe, _env)));
+	_descendants.clear();
+	_pipeNames = ProcessTree::pipeNames({_inPipe.writeHandle(), _outPipe.readHandle(), _errPipe.readHandle()});
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		_listener = &listener;
@@ -472,6 +474,44 @@ void StdioTransport::reap()
 }
 
 
+void StdioTransport::rememberDescendants()
+	/// Only while the child is not reaped is _pid still its pid and are its
+	/// children linked to it.
+{
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		if (_exited) return;
+	}
+	ProcessTree::merge(_descendants, ProcessTree::descendants(static_cast<int>(_pid)));
+}
+
+
+void StdioTransport::endLeftovers()
+{
+	std::vector<ProcessTree::Process> left = _descendants;
+	ProcessTree::merge(left, ProcessTree::pipeHolders(_pipeNames));
+	// Orphans are still the parents of what they started.
+	for (const auto& process: ProcessTree::alive(left)) ProcessTree::merge(left, ProcessTree::descendants(process.pid));
+	left = ProcessTree::alive(left);
+	if (left.empty()) return;
+	_logger->information("Processes started by MCP server '%s' outlived it (pid %s); waiting for them to end", _serverName, ProcessTree::describe(left));
+	left = ProcessTree::waitGone(left, _shutdownTimeout);
+	if (!left.empty())
+	{
+		ProcessTree::terminate(left);
+		left = ProcessTree::waitGone(left, _shutdownTimeout);
+	}
+	if (!left.empty())
+	{
+		_logger->warning("Processes started by MCP server '%s' did not end on SIGTERM (pid %s); killing them", _serverName, ProcessTree::describe(left));
+		ProcessTree::kill(left);
+		left = ProcessTree::waitGone(left, _shutdownTimeout);
+	}
+	if (!left.empty())
+		_logger->error("Processes started by MCP server '%s' are still running after SIGKILL (pid %s)", _serverName, ProcessTree::describe(left));
+}
+
+
 bool StdioTransport::waitExited(std::chrono::milliseconds timeout)
 {
 	std::unique_lock<std::mutex> lock(_mutex);
@@ -512,6 +552,7 @@ void StdioTransport::stop()
 		_stopping = true;
 	}
 	_condition.notify_all();
+	rememberDescendants();
 
 	// 1. Closing stdin asks the server to end by itself (the spec's way).
 	//    A write stuck on a child that does not read is not waited for
@@ -531,6 +572,8 @@ void StdioTransport::stop()
 	if (!exited)
 	{
 		_logger->information("MCP server '%s' did not end after stdin closed; requesting termination", _serverName);
+		rememberDescendants();
+		ProcessTree::terminate(_descendants);
 		try
 		{
 			Poco::Process::requestTermination(_pid);
@@ -543,6 +586,8 @@ void StdioTransport::stop()
 	if (!exited)
 	{
 		_logger->warning("MCP server '%s' did not end after a termination request; killing it", _serverName);
+		rememberDescendants();
+		ProcessTree::kill(_descendants);
 		try
 		{
 			Poco::Process::kill(*_handle);
@@ -553,6 +598,7 @@ void StdioTransport::stop()
 	}
 	// The reaper's wait() reaps the child: no zombie is left.
 	if (_reaperThread.joinable()) _reaperThread.join();
+	endLeftovers();
 
 	// Wakes the readers even when a grandchild keeps the pipes open.
 	char wake = 'x';

@@ -11,6 +11,7 @@
 
 
 #include "Nash/McpTransport.h"
+#include "ProcessTree.h"
 #include "Poco/Logger.h"
 #include "Poco/Pipe.h"
 #include "Poco/Process.h"
@@ -49,11 +50,18 @@ class StdioTransport: public McpTransport
 	///
 	/// stop() closes the child's stdin, waits, requests termination (SIGINT
 	/// on POSIX), waits, kills it, and reaps it. Poco::Process cannot start
-	/// the child in a process group of its own, so a grandchild (the node
-	/// process behind npx or sh -c) is not signalled by us: it gets EOF on
-	/// the stdin it inherited, which ends every well-behaved MCP server.
-	/// Configure "exec" in shell commands (sh -c "exec node x.js") so the
-	/// shell is replaced rather than left as a parent.
+	/// the child in a process group of its own, so what the child started
+	/// (the node process behind npx or sh -c) is found in /proc instead
+	/// (ProcessTree): looked up before each step while the child lives, it
+	/// gets SIGTERM and SIGKILL together with the child, deepest first.
+	/// After the child is gone, whatever still holds its stdin, stdout or
+	/// stderr, and what those started, is given the shutdown timeout to end
+	/// on EOF, then SIGTERM, then SIGKILL. The same runs when stop() follows
+	/// a crash of the child (a restart stops first), so a wrapper that died
+	/// does not leave the real server running beside the new one. Missed:
+	/// a process that left the tree and closed all three pipes before the
+	/// child died (a daemon). Linux only; elsewhere a grandchild only gets
+	/// EOF on the stdin it inherited, which ends well-behaved MCP servers.
 	///
 	/// POSIX only: the reader threads and writers wait with poll() on the
 	/// pipe and a wake-up pipe so that stop() ends them even when a
@@ -84,6 +92,8 @@ private:
 	std::string exitDescription() const;
 	std::string resolveCommand() const;
 	bool waitExited(std::chrono::milliseconds timeout);
+	void rememberDescendants();
+	void endLeftovers();
 
 	std::string _serverName;
 	std::string _command;
@@ -105,6 +115,10 @@ private:
 	std::thread _outputThread;
 	std::thread _errorThread;
 	std::thread _reaperThread;
+	std::vector<ProcessTree::Process> _descendants;
+		// Every process seen below the child during stop(); used by stop() only.
+	std::vector<std::string> _pipeNames;
+		// The child's stdin, stdout and stderr as /proc names them.
 
 	std::mutex _writeMutex;
 		// Serialises writers, so that lines never interleave.

@@ -92,6 +92,7 @@ class McpClientTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(McpClientTest);
 	CPPUNIT_TEST(testHandshake);
+	CPPUNIT_TEST(testElicitationDeclaredOnlyWithPolicy);
 	CPPUNIT_TEST(testOlderVersionsAccepted);
 	CPPUNIT_TEST(testUnknownVersionDisconnects);
 	CPPUNIT_TEST(testInitializeErrorIsUnavailable);
@@ -131,6 +132,27 @@ public:
 		auto status = client->status();
 		CPPUNIT_ASSERT(status->getValue<bool>("connected"));
 		CPPUNIT_ASSERT_EQUAL(std::string("scripted"), status->getObject("serverInfo")->getValue<std::string>("name"));
+	}
+
+	void testElicitationDeclaredOnlyWithPolicy()
+	{
+		auto plain = makeClient(ScriptedTransport::server("2025-11-25", R"({"tools":{}})"));
+		plain->connect(nullptr);
+		auto initialize = _transport->waitForMethod("initialize", 1s);
+		CPPUNIT_ASSERT(initialize);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), initialize->getObject("params")->getObject("capabilities")->size());
+		plain.reset();
+
+		Nash::McpServerSettings settings = baseSettings();
+		settings.elicitation = Nash::ElicitationPolicy::Defaults;
+		auto eliciting = makeClient(ScriptedTransport::server("2025-11-25", R"({"tools":{}})"), settings);
+		eliciting->connect(nullptr);
+		initialize = _transport->waitForMethod("initialize", 1s);
+		CPPUNIT_ASSERT(initialize);
+		Poco::JSON::Object::Ptr elicitation = initialize->getObject("params")->getObject("capabilities")->getObject("elicitation");
+		CPPUNIT_ASSERT(elicitation);
+		CPPUNIT_ASSERT(elicitation->getObject("form"));
+		CPPUNIT_ASSERT(!elicitation->has("url"));
 	}
 
 	void testOlderVersionsAccepted()

@@ -28,6 +28,7 @@ class McpServerSettingsTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testJsonServers);
 	CPPUNIT_TEST(testJsonErrorsNameTheKey);
 	CPPUNIT_TEST(testJsonFile);
+	CPPUNIT_TEST(testElicitationPolicy);
 	CPPUNIT_TEST(testExpandEnvironment);
 	CPPUNIT_TEST(testSplitCommandLine);
 	CPPUNIT_TEST_SUITE_END();
@@ -130,7 +131,8 @@ public:
 		auto servers = Nash::McpServerSettings::fromJson(R"({
 			"mcpServers": {
 				"files": {"command": "npx", "args": ["-y", "@scope/server", "/data"], "env": {"KEY": "${NASH_MCP_TEST_TOKEN}", "N": 3}, "cwd": "/srv", "timeout": 90},
-				"remote": {"type": "http", "url": "https://example.invalid/mcp", "headers": {"Authorization": "Bearer ${NASH_MCP_TEST_TOKEN}"}},
+				"remote": {"type": "http", "url": "https://example.invalid/mcp", "headers": {"Authorization": "Bearer ${NASH_MCP_TEST_TOKEN}"},
+					"oauth": {"grant": "client_credentials", "client_id": "gw", "client_secret": "${SECRET}", "authorization_timeout": 60, "enabled": true}},
 				"old": {"type": "sse", "url": "https://example.invalid/sse", "disabled": true}
 			}})");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(3), servers.size());
@@ -150,6 +152,12 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("mcp_http"), remote.plugin);
 		CPPUNIT_ASSERT_EQUAL(std::string("https://example.invalid/mcp"), remote.transportConfig->getRawString("url"));
 		CPPUNIT_ASSERT_EQUAL(std::string("Bearer t0ken"), remote.transportConfig->getRawString("headers.Authorization"));
+		CPPUNIT_ASSERT_EQUAL(std::string("client_credentials"), remote.transportConfig->getRawString("oauth.grant"));
+		CPPUNIT_ASSERT_EQUAL(std::string("gw"), remote.transportConfig->getRawString("oauth.client_id"));
+		// Expanded by the transport, like the ini's value.
+		CPPUNIT_ASSERT_EQUAL(std::string("${SECRET}"), remote.transportConfig->getRawString("oauth.client_secret"));
+		CPPUNIT_ASSERT_EQUAL(std::string("60"), remote.transportConfig->getRawString("oauth.authorization_timeout"));
+		CPPUNIT_ASSERT_EQUAL(std::string("true"), remote.transportConfig->getRawString("oauth.enabled"));
 		const auto& old = byName["old"];
 		CPPUNIT_ASSERT(!old.enabled);
 		CPPUNIT_ASSERT_EQUAL(std::string("sse"), old.transport);
@@ -170,6 +178,31 @@ public:
 		expectJsonError(R"({"mcpServers": {"a": {"command": "x", "timeout": "long"}}})", "mcpServers.a.timeout");
 		expectJsonError(R"({"mcpServers": {"a": {"command": "x", "disabled": "yes"}}})", "mcpServers.a.disabled");
 		expectJsonError(R"({"mcpServers": {"a.b": {"command": "x"}}})", "a.b");
+		expectJsonError(R"({"mcpServers": {"a": {"url": "http://x/mcp", "oauth": "yes"}}})", "mcpServers.a.oauth");
+		expectJsonError(R"({"mcpServers": {"a": {"url": "http://x/mcp", "oauth": {"scope": ["a"]}}}})", "mcpServers.a.oauth.scope");
+	}
+
+	void testElicitationPolicy()
+	{
+		auto servers = fromIni(
+			"[mcp.a]\ncommand = x\n"
+			"[mcp.b]\ncommand = x\nelicitation = Defaults\n"
+			"[mcp.c]\ncommand = x\nelicitation = decline\n"
+			"[mcp.d]\ncommand = x\nelicitation = none\n");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(4), servers.size());
+		CPPUNIT_ASSERT(servers[0].elicitation == Nash::ElicitationPolicy::None);
+		CPPUNIT_ASSERT(servers[1].elicitation == Nash::ElicitationPolicy::Defaults);
+		CPPUNIT_ASSERT(servers[2].elicitation == Nash::ElicitationPolicy::Decline);
+		CPPUNIT_ASSERT(servers[3].elicitation == Nash::ElicitationPolicy::None);
+		expectIniError("[mcp.x]\ncommand = a\nelicitation = ask\n", "mcp.x.elicitation");
+
+		auto json = Nash::McpServerSettings::fromJson(R"({"mcpServers": {
+			"a": {"command": "x", "elicitation": "defaults"},
+			"b": {"command": "x"}}})");
+		CPPUNIT_ASSERT(json[0].elicitation == Nash::ElicitationPolicy::Defaults);
+		CPPUNIT_ASSERT(json[1].elicitation == Nash::ElicitationPolicy::None);
+		expectJsonError(R"({"mcpServers": {"a": {"command": "x", "elicitation": "always"}}})", "mcpServers.a.elicitation");
+		expectJsonError(R"({"mcpServers": {"a": {"command": "x", "elicitation": {}}}})", "mcpServers.a.elicitation");
 	}
 
 	void testJsonFile()

@@ -32,6 +32,11 @@ class McpSessionTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testAlreadyCancelledSendsNothing);
 	CPPUNIT_TEST(testServerPingAnswered);
 	CPPUNIT_TEST(testUndeclaredServerRequestsRefused);
+	CPPUNIT_TEST(testElicitationCapabilityOnlyWithPolicy);
+	CPPUNIT_TEST(testElicitationDefaultsFilled);
+	CPPUNIT_TEST(testElicitationRequiredWithoutDefaultDeclined);
+	CPPUNIT_TEST(testElicitationUrlModeDeclined);
+	CPPUNIT_TEST(testElicitationDeclinePolicy);
 	CPPUNIT_TEST(testTransportClosedFailsPending);
 	CPPUNIT_TEST(testClosedSessionRefuses);
 	CPPUNIT_TEST(testGarbageSkipped);
@@ -44,6 +49,13 @@ class McpSessionTest: public CppUnit::TestFixture
 public:
 	void setUp() override
 	{
+		startSession(Nash::ElicitationPolicy::None);
+	}
+
+	void startSession(Nash::ElicitationPolicy elicitation)
+	{
+		if (_transport) _transport->stop();
+		_session.reset();
 		_transport.reset(new ScriptedTransport(nullptr));
 		_notifications.clear();
 		_closeReason.clear();
@@ -57,7 +69,8 @@ public:
 			{
 				std::lock_guard<std::mutex> lock(_mutex);
 				_closeReason = reason;
-			});
+			},
+			elicitation);
 		_transport->start(*_session);
 	}
 
@@ -226,6 +239,99 @@ public:
 		}
 	}
 
+	void testElicitationCapabilityOnlyWithPolicy()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), _session->clientCapabilities("2025-11-25")->size());
+		startSession(Nash::ElicitationPolicy::Defaults);
+		// 2025-11-25 names the modes; we offer forms only.
+		auto newest = _session->clientCapabilities("2025-11-25")->getObject("elicitation");
+		CPPUNIT_ASSERT(newest);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), newest->size());
+		CPPUNIT_ASSERT(newest->getObject("form"));
+		auto older = _session->clientCapabilities("2025-06-18")->getObject("elicitation");
+		CPPUNIT_ASSERT(older);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), older->size());
+		// Elicitation did not exist before 2025-06-18.
+		CPPUNIT_ASSERT(!_session->clientCapabilities("2025-03-26")->has("elicitation"));
+		startSession(Nash::ElicitationPolicy::Decline);
+		CPPUNIT_ASSERT(_session->clientCapabilities("2025-11-25")->getObject("elicitation"));
+	}
+
+	void testElicitationDefaultsFilled()
+	{
+		startSession(Nash::ElicitationPolicy::Defaults);
+		auto answer = elicit(1, R"({"message":"Fill in","requestedSchema":{"type":"object","properties":{
+			"name":{"type":"string","default":"John Doe"},
+			"age":{"type":"integer","default":30},
+			"score":{"type":"number","default":95.5},
+			"status":{"type":"string","enum":["active","inactive"],"default":"active"},
+			"level":{"type":"string","oneOf":[{"const":"lo","title":"Low"},{"const":"hi","title":"High"}],"default":"hi"},
+			"tags":{"type":"array","items":{"type":"string","enum":["a","b","c"]},"default":["a","c"]},
+			"verified":{"type":"boolean","default":false},
+			"nickname":{"type":"string"},
+			"badEnum":{"type":"string","enum":["x"],"default":"y"}},
+			"required":["name","age","status"]}})");
+		Poco::JSON::Object::Ptr result = answer->getObject("result");
+		CPPUNIT_ASSERT(result);
+		CPPUNIT_ASSERT_EQUAL(std::string("accept"), result->getValue<std::string>("action"));
+		Poco::JSON::Object::Ptr content = result->getObject("content");
+		CPPUNIT_ASSERT(content);
+		CPPUNIT_ASSERT_EQUAL(std::string("John Doe"), content->getValue<std::string>("name"));
+		CPPUNIT_ASSERT(content->get("age").isInteger());
+		CPPUNIT_ASSERT_EQUAL(30, content->getValue<int>("age"));
+		CPPUNIT_ASSERT_EQUAL(95.5, content->getValue<double>("score"));
+		CPPUNIT_ASSERT_EQUAL(std::string("active"), content->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("hi"), content->getValue<std::string>("level"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), content->getArray("tags")->size());
+		CPPUNIT_ASSERT(content->get("verified").isBoolean());
+		CPPUNIT_ASSERT(!content->getValue<bool>("verified"));
+		// Optional fields without a (valid) default are left out.
+		CPPUNIT_ASSERT(!content->has("nickname"));
+		CPPUNIT_ASSERT(!content->has("badEnum"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(7), content->size());
+	}
+
+	void testElicitationRequiredWithoutDefaultDeclined()
+	{
+		startSession(Nash::ElicitationPolicy::Defaults);
+		const std::vector<std::string> schemas = {
+			R"({"type":"object","properties":{"name":{"type":"string","default":"x"},"email":{"type":"string"}},"required":["email"]})",
+			R"({"type":"object","properties":{"n":{"type":"integer","default":"three"}},"required":["n"]})",
+			R"({"type":"object","properties":{"s":{"type":"string","enum":["a"],"default":"b"}},"required":["s"]})",
+			R"({"type":"object","properties":{},"required":["undescribed"]})"};
+		int id = 10;
+		for (const auto& schema: schemas)
+		{
+			auto answer = elicit(id++, R"({"message":"Who are you?","requestedSchema":)" + schema + "}");
+			Poco::JSON::Object::Ptr result = answer->getObject("result");
+			CPPUNIT_ASSERT_MESSAGE(schema, result);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(schema, std::string("decline"), result->getValue<std::string>("action"));
+			CPPUNIT_ASSERT_MESSAGE(schema, !result->has("content"));
+		}
+	}
+
+	void testElicitationUrlModeDeclined()
+	{
+		startSession(Nash::ElicitationPolicy::Defaults);
+		auto answer = elicit(20, R"({"mode":"url","message":"Sign in","url":"https://example.invalid/login","elicitationId":"e1"})");
+		CPPUNIT_ASSERT(answer->getObject("result"));
+		CPPUNIT_ASSERT_EQUAL(std::string("decline"), answer->getObject("result")->getValue<std::string>("action"));
+	}
+
+	void testElicitationDeclinePolicy()
+	{
+		startSession(Nash::ElicitationPolicy::Decline);
+		auto answer = elicit(30, R"({"message":"Name?","requestedSchema":{"type":"object","properties":{"name":{"type":"string","default":"x"}}}})");
+		CPPUNIT_ASSERT(answer->getObject("result"));
+		CPPUNIT_ASSERT_EQUAL(std::string("decline"), answer->getObject("result")->getValue<std::string>("action"));
+		CPPUNIT_ASSERT(!answer->getObject("result")->has("content"));
+		// Other undeclared requests are still refused.
+		_transport->deliver(R"({"jsonrpc":"2.0","id":31,"method":"sampling/createMessage","params":{}})");
+		auto refused = answerTo("31");
+		CPPUNIT_ASSERT(refused && refused->getObject("error"));
+		CPPUNIT_ASSERT_EQUAL(-32601, refused->getObject("error")->getValue<int>("code"));
+	}
+
 	void testTransportClosedFailsPending()
 	{
 		auto call = std::async(std::launch::async, [this] { return _session->request("tools/call", nullptr, 60s, nullptr); });
@@ -322,6 +428,23 @@ public:
 	}
 
 private:
+	Poco::JSON::Object::Ptr answerTo(const std::string& id)
+	{
+		return _transport->waitForSent([&id](const Poco::JSON::Object::Ptr& m)
+		{
+			return m->has("id") && !m->has("method") && m->get("id").toString() == id;
+		}, 2s);
+	}
+
+	Poco::JSON::Object::Ptr elicit(int id, const std::string& params)
+	{
+		_transport->deliver(R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":"elicitation/create","params":)" + params + "}");
+		auto answer = answerTo(std::to_string(id));
+		CPPUNIT_ASSERT(answer);
+		CPPUNIT_ASSERT(!answer->has("error"));
+		return answer;
+	}
+
 	std::string request(const std::string& method)
 	{
 		return _session->request(method, nullptr, 10s, nullptr).convert<std::string>();

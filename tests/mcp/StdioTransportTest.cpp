@@ -15,7 +15,13 @@
 #include "Poco/Process.h"
 #include "Poco/Util/MapConfiguration.h"
 #include <cppunit/extensions/HelperMacros.h>
+#include <fstream>
 #include <future>
+#include <set>
+#include <thread>
+#if defined(__linux__)
+#include <dirent.h>
+#endif
 
 
 using namespace std::chrono_literals;
@@ -46,6 +52,65 @@ std::string firstText(const Poco::JSON::Object::Ptr& answer)
 }
 
 
+#if defined(__linux__)
+
+
+bool readStat(int pid, int& ppid, char& state)
+	/// From /proc/<pid>/stat; the command name may hold blanks.
+{
+	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+	std::string text;
+	if (!std::getline(in, text)) return false;
+	auto close = text.rfind(')');
+	if (close == std::string::npos || close + 4 >= text.size()) return false;
+	state = text[close + 2];
+	ppid = std::atoi(text.c_str() + close + 4);
+	return true;
+}
+
+
+bool running(int pid)
+	/// A zombie has ended: an init that adopted it may be slow to reap it.
+{
+	int ppid = 0;
+	char state = 0;
+	return readStat(pid, ppid, state) && state != 'Z' && state != 'X';
+}
+
+
+std::set<int> childrenOf(int parent)
+{
+	std::set<int> children;
+	DIR* dir = opendir("/proc");
+	if (!dir) return children;
+	while (struct dirent* entry = readdir(dir))
+	{
+		int pid = std::atoi(entry->d_name);
+		int ppid = 0;
+		char state = 0;
+		if (pid > 0 && readStat(pid, ppid, state) && ppid == parent && state != 'Z') children.insert(pid);
+	}
+	closedir(dir);
+	return children;
+}
+
+
+std::set<int> waitForChildren(int parent, std::size_t count)
+{
+	auto deadline = std::chrono::steady_clock::now() + 10s;
+	std::set<int> children = childrenOf(parent);
+	while (children.size() < count && std::chrono::steady_clock::now() < deadline)
+	{
+		std::this_thread::sleep_for(10ms);
+		children = childrenOf(parent);
+	}
+	return children;
+}
+
+
+#endif
+
+
 } // namespace
 
 
@@ -64,6 +129,11 @@ class StdioTransportTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testStopEscalatesToKill);
 	CPPUNIT_TEST(testStopIsNotReported);
 	CPPUNIT_TEST(testStopWithGrandchildHoldingPipes);
+#if defined(__linux__)
+	CPPUNIT_TEST(testStopEndsWhatTheWrapperStarted);
+	CPPUNIT_TEST(testStopEndsGrandchildIgnoringEof);
+	CPPUNIT_TEST(testRestartEndsWhatACrashedWrapperLeft);
+#endif
 	CPPUNIT_TEST(testEnvAndCwd);
 	CPPUNIT_TEST(testCommandNotFound);
 	CPPUNIT_TEST(testConfigurationErrors);
@@ -243,8 +313,65 @@ public:
 		CPPUNIT_ASSERT(writer.wait_for(5s) == std::future_status::ready);
 		CPPUNIT_ASSERT(writer.get() != "sent");
 		CPPUNIT_ASSERT(!Poco::Process::isRunning(pid));
+#if defined(__linux__)
+		CPPUNIT_ASSERT(!running(grandchild));
+#else
 		Poco::Process::kill(grandchild);
+#endif
 	}
+
+#if defined(__linux__)
+	void testStopEndsWhatTheWrapperStarted()
+	{
+		// "; true" keeps sh from replacing itself with the server, so the
+		// server is a grandchild, beside a background helper that ignores
+		// stdin and would outlive both.
+		startWrappedDemo();
+		int shell = static_cast<int>(_transport->pid());
+		std::set<int> grandchildren = waitForChildren(shell, 2);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), grandchildren.size());
+		auto started = std::chrono::steady_clock::now();
+		_transport->stop();
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 5s);
+		CPPUNIT_ASSERT(!Poco::Process::isRunning(shell));
+		for (int pid: grandchildren) CPPUNIT_ASSERT_MESSAGE(std::to_string(pid), !running(pid));
+	}
+
+	void testStopEndsGrandchildIgnoringEof()
+	{
+		// sh waits for a grandchild that neither reads stdin nor ends; the
+		// shell dies of the termination request, the grandchild must not
+		// be left behind.
+		startCommand("sh", {"-c", "sleep 1000; true"}, {{"shutdown_timeout", "0.3"}});
+		int shell = static_cast<int>(_transport->pid());
+		std::set<int> grandchildren = waitForChildren(shell, 1);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), grandchildren.size());
+		auto started = std::chrono::steady_clock::now();
+		_transport->stop();
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 5s);
+		CPPUNIT_ASSERT(!Poco::Process::isRunning(shell));
+		CPPUNIT_ASSERT(!running(*grandchildren.begin()));
+		CPPUNIT_ASSERT_EQUAL(0, _listener->closeCount());
+	}
+
+	void testRestartEndsWhatACrashedWrapperLeft()
+	{
+		startWrappedDemo();
+		int shell = static_cast<int>(_transport->pid());
+		std::set<int> grandchildren = waitForChildren(shell, 2);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), grandchildren.size());
+		// The wrapper dies alone: its children are adopted by init and keep
+		// our pipes open.
+		Poco::Process::kill(shell);
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		for (int pid: grandchildren) CPPUNIT_ASSERT_MESSAGE(std::to_string(pid), running(pid));
+		// A restart stops the old run first.
+		_transport->start(*_listener);
+		for (int pid: grandchildren) CPPUNIT_ASSERT_MESSAGE(std::to_string(pid), !running(pid));
+		_transport->send(request(2, "ping"));
+		CPPUNIT_ASSERT(_listener->waitForId(2, 10s));
+	}
+#endif
 
 	void testEnvAndCwd()
 	{
@@ -332,6 +459,15 @@ private:
 	void startDemo(const std::vector<std::string>& args)
 	{
 		startCommand(NASH_MCP_DEMO_SERVER, args);
+	}
+
+	void startWrappedDemo()
+		/// sh with two children: a background sleep and the demo server,
+		/// which answered a ping when this returns.
+	{
+		startCommand("sh", {"-c", "sleep 1000 & \"$0\"; true", NASH_MCP_DEMO_SERVER}, {{"shutdown_timeout", "0.5"}});
+		_transport->send(request(1, "ping"));
+		CPPUNIT_ASSERT(_listener->waitForId(1, 10s));
 	}
 
 	static void expectConfigureError(Nash::StdioTransport& transport, const Poco::Util::AbstractConfiguration& section, const std::string& key)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 7: what nash-llm-server adds between a client and
+# The benchmark: what nash-llm-server adds between a client and
 # an OpenAI-compatible model, measured against the direct path (client to the
 # fake upstream) and against Portkey's gateway, in one run, on loopback only.
 #
