@@ -14,7 +14,6 @@
 #include "Poco/Net/HTTPResponse.h"
 #include "Poco/Net/NetException.h"
 #include "Poco/NumberParser.h"
-#include "Poco/StreamCopier.h"
 #include "Poco/String.h"
 #include <cmath>
 #include <sstream>
@@ -49,6 +48,57 @@ std::chrono::milliseconds secondsKey(const Poco::Util::AbstractConfiguration& se
 	if (!(seconds > 0) || seconds > 86400)
 		throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key '" + key + "' must be a positive number of seconds");
 	return std::chrono::milliseconds(static_cast<long long>(std::llround(seconds * 1000)));
+}
+
+
+bool readBounded(std::istream& in, std::string& text, std::size_t limit)
+	/// Reads to the end of in, or stops after limit + 1 bytes; false then.
+{
+	char buffer[16384];
+	while (in)
+	{
+		in.read(buffer, sizeof(buffer));
+		std::size_t n = static_cast<std::size_t>(in.gcount());
+		if (n == 0) break;
+		text.append(buffer, n);
+		if (text.size() > limit) return false;
+	}
+	return true;
+}
+
+
+bool getBoundedLine(std::istream& in, std::string& line, std::size_t limit, bool& tooLong)
+	/// std::getline that stops at limit bytes (tooLong) instead of taking a
+	/// line of any length into memory. Read failures end the stream, as for
+	/// std::getline.
+{
+	line.clear();
+	tooLong = false;
+	std::streambuf* buffer = in.rdbuf();
+	try
+	{
+		for (;;)
+		{
+			int c = buffer->sbumpc();
+			if (c == std::char_traits<char>::eof())
+			{
+				in.setstate(std::ios::eofbit);
+				return !line.empty();
+			}
+			if (c == '\n') return true;
+			if (line.size() >= limit)
+			{
+				tooLong = true;
+				return false;
+			}
+			line.push_back(static_cast<char>(c));
+		}
+	}
+	catch (Poco::Exception&)
+	{
+		in.setstate(std::ios::badbit);
+		return false;
+	}
 }
 
 
@@ -125,6 +175,13 @@ void HttpTransport::configure(const std::string& serverName, const Poco::Util::A
 	catch (Poco::Exception&)
 	{
 		throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key 'tls_verify' must be true or false");
+	}
+	if (section.has("max_message_size"))
+	{
+		Poco::UInt64 size = 0;
+		if (!Poco::NumberParser::tryParseUnsigned64(Poco::trim(section.getRawString("max_message_size")), size) || size < 1024)
+			throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key 'max_message_size' must be a number of bytes of at least 1024");
+		_maxMessageSize = static_cast<std::size_t>(size);
 	}
 	OAuthSettings oauth = OAuthSettings::read(serverName, section);
 	_oauth.reset();
@@ -591,6 +648,12 @@ void HttpTransport::exchange(Exchange& slot, const std::string& message, const P
 			sessionId = this->sessionId();
 			continue;
 		}
+		if (answer.tooLarge && !answer.answered)
+		{
+			std::string text = "The MCP server's answer was larger than max_message_size (" + std::to_string(_maxMessageSize) + " bytes); it was dropped";
+			if (!requestId.empty()) deliverError(id, text);
+			return;
+		}
 		std::string authFailure;
 		if (_oauth && (answer.status == 401 || answer.status == 403) && !stopping())
 		{
@@ -672,7 +735,13 @@ HttpTransport::Answer HttpTransport::post(Exchange& slot, const std::string& bod
 		else
 		{
 			std::string text;
-			Poco::StreamCopier::copyToString(in, text);
+			if ((response.hasContentLength() && response.getContentLength64() > static_cast<Poco::Int64>(_maxMessageSize)) ||
+			    !readBounded(in, text, _maxMessageSize))
+			{
+				_logger->error("MCP server '%s' answered with more than %z bytes (max_message_size); dropped it", _serverName, _maxMessageSize);
+				answer.tooLarge = true;
+				return answer;
+			}
 			if (text.find_first_not_of(" \t\r\n") != std::string::npos)
 			{
 				Poco::Dynamic::Var parsed;
@@ -720,8 +789,15 @@ void HttpTransport::readEvents(std::istream& in, const std::string& requestId, c
 	std::string data;
 	std::string event;
 	bool hasData = false;
-	while (std::getline(in, line))
+	bool tooLong = false;
+	while (getBoundedLine(in, line, _maxMessageSize, tooLong) || tooLong)
 	{
+		if (tooLong || data.size() + line.size() > _maxMessageSize)
+		{
+			_logger->error("MCP server '%s' sent an event larger than %z bytes (max_message_size); dropped the stream", _serverName, _maxMessageSize);
+			answer.tooLarge = true;
+			return;
+		}
 		if (!line.empty() && line.back() == '\r') line.pop_back();
 		if (line.empty())
 		{

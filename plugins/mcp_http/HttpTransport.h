@@ -43,6 +43,9 @@ class HttpTransport: public McpTransport
 	///                     given up (default 600; the client's own request
 	///                     timeouts are shorter and cancel earlier)
 	///   tls_verify        false accepts any certificate (default true)
+	///   max_message_size  bytes of one message (a JSON body or an event's
+	///                     data); a larger answer fails its request
+	///                     (default 64 MiB)
 	///   legacy_sse        true: the server speaks HTTP+SSE of 2024-11-05
 	///                     (set for type "sse")
 	///   oauth.*           authorization (OAuthSettings)
@@ -141,6 +144,8 @@ private:
 		std::string wwwAuthenticate;
 		std::string bearer;
 			// The access token the request carried, empty for none.
+		bool tooLarge = false;
+			// A message went over max_message_size; the rest was not read.
 	};
 
 	using MessageHandler = std::function<void(const std::string& message)>;
@@ -180,6 +185,7 @@ private:
 	std::chrono::milliseconds _connectTimeout{10000};
 	std::chrono::milliseconds _readTimeout{600000};
 	bool _tlsVerify = true;
+	std::size_t _maxMessageSize = 64 * 1024 * 1024;
 	bool _legacyOnly = false;
 	Poco::Logger* _logger = nullptr;
 	std::shared_ptr<AuthorizationAgent> _agent;

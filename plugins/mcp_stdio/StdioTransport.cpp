@@ -4,6 +4,7 @@
 
 
 #include "StdioTransport.h"
+#include "OversizedMessage.h"
 #include "Poco/Environment.h"
 #include "Poco/Exception.h"
 #include "Poco/File.h"
@@ -327,6 +328,7 @@ void StdioTransport::readOutput()
 	std::vector<char> buffer(CHUNK_SIZE);
 	std::string line;
 	bool discarding = false;
+	OversizedMessage oversized;
 	while (waitReadable(_outPipe))
 	{
 		int n = 0;
@@ -346,10 +348,12 @@ void StdioTransport::readOutput()
 		{
 			const char* newline = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
 			const char* stop = newline ? newline : end;
-			if (!discarding) line.append(begin, stop);
+			if (discarding) oversized.append(begin, static_cast<std::size_t>(stop - begin));
+			else line.append(begin, stop);
 			if (!discarding && line.size() > _maxMessageSize)
 			{
 				_logger->error("MCP server '%s' sent a line longer than %z bytes; dropped it", _serverName, _maxMessageSize);
+				oversized.begin(line);
 				line.clear();
 				line.shrink_to_fit();
 				discarding = true;
@@ -359,6 +363,9 @@ void StdioTransport::readOutput()
 			if (discarding)
 			{
 				discarding = false;
+				// Its caller learns now, not at its timeout.
+				std::string refusal = oversized.errorResponse(_serverName, _maxMessageSize);
+				if (!refusal.empty()) deliver(refusal);
 				continue;
 			}
 			if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -373,25 +380,7 @@ void StdioTransport::readOutput()
 				line.clear();
 				continue;
 			}
-			{
-				std::lock_guard<std::mutex> deliverLock(_deliverMutex);
-				bool closed;
-				{
-					std::lock_guard<std::mutex> lock(_mutex);
-					closed = _closed || _stopping;
-				}
-				if (!closed)
-				{
-					try
-					{
-						_listener->messageReceived(line);
-					}
-					catch (std::exception& exc)
-					{
-						_logger->error("The listener of MCP server '%s' failed on a message: %s", _serverName, std::string(exc.what()));
-					}
-				}
-			}
+			deliver(line);
 			line.clear();
 		}
 	}
@@ -405,6 +394,24 @@ void StdioTransport::readOutput()
 	// that only closed its stdout is reported as such.
 	bool exited = waitExited(std::chrono::milliseconds(2000));
 	closeOnce(exited ? exitDescription() : "the process closed its standard output");
+}
+
+
+void StdioTransport::deliver(const std::string& message)
+{
+	std::lock_guard<std::mutex> deliverLock(_deliverMutex);
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		if (_closed || _stopping) return;
+	}
+	try
+	{
+		_listener->messageReceived(message);
+	}
+	catch (std::exception& exc)
+	{
+		_logger->error("The listener of MCP server '%s' failed on a message: %s", _serverName, std::string(exc.what()));
+	}
 }
 
 

@@ -84,6 +84,8 @@ public:
 
 private:
 	void readOutput();
+	void deliver(const std::string& message);
+		/// Hands message to the listener unless the transport is closing.
 	void readErrors();
 	void reap();
 	void closeOnce(const std::string& reason);

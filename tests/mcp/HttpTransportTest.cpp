@@ -59,6 +59,8 @@ class HttpTransportTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testExpiredSessionRenewedTransparently);
 	CPPUNIT_TEST(testExpiredSessionAnswered400);
 	CPPUNIT_TEST(testHttpErrorIsRpcError);
+	CPPUNIT_TEST(testOversizedJsonAnswer);
+	CPPUNIT_TEST(testOversizedEvent);
 	CPPUNIT_TEST(testBrokenStreamResumed);
 	CPPUNIT_TEST(testTimedOutRequestReleasesConnection);
 	CPPUNIT_TEST(testStandaloneStream);
@@ -139,6 +141,32 @@ public:
 		_server->expireSessions(400);
 		CPPUNIT_ASSERT_EQUAL(std::string("again"), text(call("call_tool", R"({"tool_name": "echo", "args": {"message": "again"}})")));
 		CPPUNIT_ASSERT_EQUAL(2, _server->initializeCount());
+	}
+
+	void testOversizedJsonAnswer()
+	{
+		expectOversizedAnswerRefused(false);
+	}
+
+	void testOversizedEvent()
+	{
+		expectOversizedAnswerRefused(true);
+	}
+
+	void expectOversizedAnswerRefused(bool eventStreams)
+	{
+		startAgainst(eventStreams, {{"max_message_size", "4096"}});
+		try
+		{
+			call("call_tool", R"({"tool_name": "echo", "args": {"message": ")" + std::string(10000, 'x') + R"("}})");
+			CPPUNIT_FAIL("an answer over max_message_size must fail the call");
+		}
+		catch (Nash::McpError& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(502, exc.httpStatus());
+			CPPUNIT_ASSERT(exc.message().find("max_message_size (4096 bytes)") != std::string::npos);
+		}
+		CPPUNIT_ASSERT_EQUAL(std::string("ok"), text(call("call_tool", R"({"tool_name": "echo", "args": {"message": "ok"}})")));
 	}
 
 	void testHttpErrorIsRpcError()

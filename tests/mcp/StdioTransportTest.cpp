@@ -119,6 +119,7 @@ class StdioTransportTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(StdioTransportTest);
 	CPPUNIT_TEST(testRoundTrip);
 	CPPUNIT_TEST(testLargeUtf8MessagesBothWays);
+	CPPUNIT_TEST(testOversizedAnswerFailsItsRequestAtOnce);
 	CPPUNIT_TEST(testNonJsonLinesSkipped);
 	CPPUNIT_TEST(testLineEndingsAndBlankLines);
 	CPPUNIT_TEST(testNewlinesInOutgoingMessage);
@@ -178,6 +179,23 @@ public:
 		auto echoed = _listener->waitForId(2, 30s);
 		CPPUNIT_ASSERT(echoed);
 		CPPUNIT_ASSERT(firstText(echoed) == message);
+	}
+
+	void testOversizedAnswerFailsItsRequestAtOnce()
+	{
+		startCommand(NASH_MCP_DEMO_SERVER, {"--test-tools"}, {{"max_message_size", "1048576"}});
+		auto started = std::chrono::steady_clock::now();
+		_transport->send(toolCall(1, "big", R"({"repeat":500000})"));
+		auto refused = _listener->waitForId(1, 10s);
+		CPPUNIT_ASSERT(refused);
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 10s);
+		auto error = refused->getObject("error");
+		CPPUNIT_ASSERT(error);
+		CPPUNIT_ASSERT_EQUAL(-32603, error->getValue<int>("code"));
+		CPPUNIT_ASSERT(error->getValue<std::string>("message").find("max_message_size (1048576)") != std::string::npos);
+		// The server goes on.
+		_transport->send(request(2, "ping"));
+		CPPUNIT_ASSERT(_listener->waitForId(2, 10s));
 	}
 
 	void testNonJsonLinesSkipped()

@@ -1,0 +1,63 @@
+//
+// OversizedMessageTest.cpp
+//
+// Telling the request id of a dropped answer from its first and last bytes.
+//
+
+
+#include "OversizedMessage.h"
+#include <cppunit/extensions/HelperMacros.h>
+
+
+using Nash::OversizedMessage;
+
+
+class OversizedMessageTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(OversizedMessageTest);
+	CPPUNIT_TEST(testIdAtTheStart);
+	CPPUNIT_TEST(testIdAtTheEnd);
+	CPPUNIT_TEST(testNoIdWhenUnsure);
+	CPPUNIT_TEST(testErrorResponseAfterStreaming);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testIdAtTheStart()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("7"), OversizedMessage::idOf(R"({"jsonrpc":"2.0","id":7,"result":{"content":[)", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("7"), OversizedMessage::idOf(R"({"id": 7, "jsonrpc": "2.0", "result": {"x)", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("\"a-1\""), OversizedMessage::idOf(R"({"jsonrpc":"2.0","id":"a-1","error":{"code")", ""));
+	}
+
+	void testIdAtTheEnd()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("12"), OversizedMessage::idOf("", R"(xxxx"}]},"jsonrpc":"2.0","id":12})"));
+		CPPUNIT_ASSERT_EQUAL(std::string("12"), OversizedMessage::idOf("", "xxxx\"}]}, \"id\": 12, \"jsonrpc\": \"2.0\"}\r"));
+	}
+
+	void testNoIdWhenUnsure()
+	{
+		// A request of the server, a nested id, a truncated end.
+		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf(R"({"jsonrpc":"2.0","id":3,"method":"sampling/createMessage")", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf("", R"(,"item":{"jsonrpc":"2.0","id":4}})"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf("", R"(,"jsonrpc":"2.0","id":4)"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf(R"({"result":{"text":"aaaa)", R"(aaaa"}})"));
+	}
+
+	void testErrorResponseAfterStreaming()
+	{
+		OversizedMessage message;
+		message.begin(R"({"result":{"text":")" + std::string(1000, 'a'));
+		std::string middle(100000, 'b');
+		message.append(middle.data(), middle.size());
+		std::string end = R"("},"jsonrpc":"2.0","id":5})";
+		message.append(end.data(), end.size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(19 + 1000 + 100000 + end.size()), message.size());
+		std::string response = message.errorResponse("demo", 1024);
+		CPPUNIT_ASSERT(response.find(R"("id":5,"error":{"code":-32603)") != std::string::npos);
+		CPPUNIT_ASSERT(response.find("max_message_size (1024)") != std::string::npos);
+	}
+};
+
+
+CPPUNIT_TEST_SUITE_REGISTRATION(OversizedMessageTest);
