@@ -7,6 +7,7 @@
 #include "Poco/Exception.h"
 #include "Poco/Timespan.h"
 #include <chrono>
+#include <map>
 #include <vector>
 
 
@@ -110,11 +111,11 @@ void ClientDisconnectWatcher::cancelAll()
 }
 
 
-bool ClientDisconnectWatcher::hasDisconnected(Poco::Net::StreamSocket& socket)
+bool ClientDisconnectWatcher::hasDisconnected(const Poco::Net::Socket& socket)
 {
 	try
 	{
-		if (!socket.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR)) return false;
+		// Readable with nothing to read: the client closed its side.
 		return socket.available() == 0;
 	}
 	catch (Poco::Exception&)
@@ -126,35 +127,70 @@ bool ClientDisconnectWatcher::hasDisconnected(Poco::Net::StreamSocket& socket)
 
 void ClientDisconnectWatcher::run()
 {
-	std::vector<Watched> snapshot;
+	std::vector<std::shared_ptr<CancellationToken>> toCancel;
+	std::map<poco_socket_t, std::shared_ptr<CancellationToken>> tokens;
+	Poco::Net::Socket::SocketList readable;
+	Poco::Net::Socket::SocketList writable;
+	Poco::Net::Socket::SocketList failed;
 	std::unique_lock<std::mutex> lock(_mutex);
 	while (!_stopping)
 	{
 		_wake.wait_for(lock, std::chrono::milliseconds(_pollMilliseconds), [this] { return _stopping; });
 		if (_stopping) break;
-		snapshot.clear();
-		for (const auto& entry: _watched)
-		{
-			if (!entry.second.token->isCancelled()) snapshot.push_back(entry.second);
-		}
-		lock.unlock();
-		// Tokens are shared, so a stream that ends meanwhile is harmless.
 		Clock::time_point now = Clock::now();
-		for (auto& watched: snapshot)
+		readable.clear();
+		tokens.clear();
+		for (auto& entry: _watched)
 		{
+			Watched& watched = entry.second;
+			if (watched.token->isCancelled()) continue;
 			if (now >= watched.deadline)
 			{
 				// The flag is set first: the handler, woken by the
 				// cancellation, must find out why.
 				*watched.timedOut = true;
-				watched.token->cancel();
+				toCancel.push_back(watched.token);
+				continue;
 			}
-			else if (hasDisconnected(watched.socket))
+			readable.push_back(watched.socket);
+			tokens[watched.socket.impl()->sockfd()] = watched.token;
+		}
+		// The sockets are examined under the lock: a handler's watch ends
+		// (and only after that its connection closes the descriptor) between
+		// two passes, never during one. One select for all of them keeps a
+		// pass short.
+		if (!readable.empty())
+		{
+			failed = readable;
+			writable.clear();
+			try
 			{
-				watched.token->cancel();
+				Poco::Net::Socket::select(readable, writable, failed, Poco::Timespan(0));
+			}
+			catch (Poco::Exception&)
+			{
+				readable.clear();
+				failed.clear();
+			}
+			for (auto* list: {&readable, &failed})
+			{
+				for (auto& socket: *list)
+				{
+					auto token = tokens.find(socket.impl()->sockfd());
+					if (token != tokens.end() && hasDisconnected(socket))
+					{
+						toCancel.push_back(token->second);
+						tokens.erase(token);
+					}
+				}
 			}
 		}
-		snapshot.clear();
+		if (toCancel.empty()) continue;
+		lock.unlock();
+		// Outside the lock: cancelling runs the work's callbacks. Tokens are
+		// shared, so work that ended meanwhile is harmless.
+		for (auto& token: toCancel) token->cancel();
+		toCancel.clear();
 		lock.lock();
 	}
 }

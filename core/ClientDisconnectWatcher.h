@@ -89,7 +89,8 @@ private:
 
 	void unwatch(std::size_t id);
 	void run();
-	static bool hasDisconnected(Poco::Net::StreamSocket& socket);
+	static bool hasDisconnected(const Poco::Net::Socket& socket);
+		/// For a socket that turned readable (or failed).
 
 	int _pollMilliseconds;
 	mutable std::mutex _mutex;
