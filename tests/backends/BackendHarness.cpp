@@ -12,9 +12,6 @@
 namespace NashTest {
 
 
-const std::string BackendHarness::secret = "sk-test-Zq8Ws0Pl3Kx7Vn2";
-
-
 BackendHarness::BackendHarness(const std::string& backendSection, const std::map<std::string, std::string>& env)
 {
 	ServerProcess::Options upstream;

@@ -23,8 +23,10 @@ class BackendHarness
 	/// it, both real processes on free loopback ports.
 {
 public:
-	static const std::string secret;
+	static inline const std::string secret = "sk-test-Zq8Ws0Pl3Kx7Vn2";
 		/// The API key the server is configured with; must never leak.
+		/// Inline, so that the suites' own static configuration texts,
+		/// built from it, see it initialised (C++17 orders it first).
 
 	explicit BackendHarness(const std::string& backendSection, const std::map<std::string, std::string>& env = {});
 		/// backendSection is ini text; "{upstream}" in it becomes the fake

@@ -5,11 +5,13 @@
 
 #include "ServerProcess.h"
 #include "HttpTestClient.h"
+#include "SanitizerReports.h"
 #include "TestEnvironment.h"
 #include "Poco/Exception.h"
 #include "Poco/File.h"
 #include "Poco/FileStream.h"
 #include "Poco/NumberParser.h"
+#include "Poco/Path.h"
 #include "Poco/String.h"
 #include <chrono>
 
@@ -64,6 +66,8 @@ void ServerProcess::launch()
 	Poco::Process::Env env;
 	for (const char* name: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "OLLAMA_HOST"}) env[name] = "";
 	for (const auto& variable: _options.env) env[variable.first] = variable.second;
+	if (_logPrefix.empty()) _logPrefix = sanitizerLogPrefix(Poco::Path(_options.binary).getFileName(), _workDir);
+	addSanitizerLogPath(env, _logPrefix);
 	_handle.reset(new Poco::ProcessHandle(Poco::Process::launch(_options.binary, args, _workDir, nullptr, &_outPipe, &_outPipe, env)));
 	_outPipe.close(Poco::Pipe::CLOSE_WRITE);
 	_drainThread = std::thread([this] { drain(); });
@@ -123,6 +127,7 @@ int ServerProcess::stop()
 		}
 	}
 	if (_drainThread.joinable()) _drainThread.join();
+	collectSanitizerReports(_logPrefix);
 	return _exitCode;
 }
 

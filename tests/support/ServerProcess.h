@@ -73,6 +73,8 @@ private:
 
 	Options _options;
 	std::string _workDir;
+	std::string _logPrefix;
+		/// Where the child writes sanitizer reports; stop() collects them.
 	std::unique_ptr<Poco::ProcessHandle> _handle;
 	Poco::Pipe _outPipe;
 	std::thread _drainThread;
