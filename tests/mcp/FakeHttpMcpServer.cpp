@@ -338,7 +338,7 @@ FakeHttpMcpServer::FakeHttpMcpServer(bool eventStreams, const std::string& certi
 	Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
 	params->setMaxThreads(8);
 	params->setKeepAlive(false);
-	_server.reset(new Poco::Net::HTTPServer(new Factory(_state), socket, params));
+	_server.reset(new Poco::Net::HTTPServer(new Factory(_state), *_pool, socket, params));
 	_server->start();
 }
 
@@ -351,6 +351,10 @@ FakeHttpMcpServer::~FakeHttpMcpServer()
 	}
 	_state->condition.notify_all();
 	_server->stopAll(true);
+	// Its own pool, joined here: the connection threads end (and OpenSSL
+	// frees their per-thread state) before the test goes on.
+	_pool->joinAll();
+	_server.reset();
 }
 
 

@@ -12,6 +12,7 @@
 
 
 #include "Poco/Net/HTTPServer.h"
+#include "Poco/ThreadPool.h"
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,7 @@ public:
 
 private:
 	std::shared_ptr<State> _state;
+	std::unique_ptr<Poco::ThreadPool> _pool{new Poco::ThreadPool(2, 16)};
 	std::unique_ptr<Poco::Net::HTTPServer> _server;
 	bool _tls = false;
 };
