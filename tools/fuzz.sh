@@ -17,7 +17,7 @@ if ! command -v clang++ >/dev/null 2>&1 || ! echo 'extern "C" int LLVMFuzzerTest
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-dev
 fi
 
-cmake -S . -B "$build_dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S . -B "$build_dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DNASH_FUZZ=ON -DNASH_SANITIZE=address -DNASH_SKIP_DIRS="packaging;bench" >/dev/null
 targets=(fuzz_chat_request fuzz_sse fuzz_ndjson fuzz_jsonrpc)
 cmake --build "$build_dir" --target "${targets[@]}" -j2

@@ -3,7 +3,7 @@
 # Debian-based system), and nothing when it is all there already.
 set -euo pipefail
 
-packages=(cmake g++ make pkg-config libpoco-dev libcppunit-dev dpkg-dev)
+packages=(cmake g++ make pkg-config libpoco-dev libcppunit-dev dpkg-dev node-llhttp)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

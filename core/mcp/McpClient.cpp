@@ -426,8 +426,7 @@ Poco::JSON::Array::Ptr McpClient::list(const std::string& method, const std::str
 	{
 		Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 		if (!cursor.empty()) params->set("cursor", cursor);
-		Poco::JSON::Object::Ptr page = asObject(current->request(method, params, _settings.requestTimeout, cancel));
-		if (!page) throw McpError(502, "error", "MCP server '" + name() + "' answered " + method + " without a result object");
+		Poco::JSON::Object::Ptr page = resultObject(method, current->request(method, params, _settings.requestTimeout, cancel));
 		Poco::JSON::Array::Ptr items = page->getArray(key);
 		if (!items && page->has(key))
 			throw McpError(502, "error", "MCP server '" + name() + "' answered " + method + " with '" + key + "' that is not an array");
@@ -463,6 +462,14 @@ Poco::Dynamic::Var McpClient::request(const std::string& method, const Poco::JSO
 }
 
 
+Poco::JSON::Object::Ptr McpClient::resultObject(const std::string& method, const Poco::Dynamic::Var& result) const
+{
+	Poco::JSON::Object::Ptr object = asObject(result);
+	if (!object) throw McpError::invalidAnswer(name(), method, "was not a valid JSON-RPC response: its result is not an object");
+	return object;
+}
+
+
 Poco::JSON::Array::Ptr McpClient::listTools(const CancellationToken* cancel)
 {
 	return list("tools/list", "tools", "tools", false, cancel);
@@ -492,8 +499,7 @@ Poco::JSON::Object::Ptr McpClient::callTool(const std::string& toolName, const P
 	Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 	params->set("name", toolName);
 	params->set("arguments", arguments ? arguments : Poco::JSON::Object::Ptr(new Poco::JSON::Object));
-	Poco::JSON::Object::Ptr result = asObject(request("tools/call", params, "tools", _settings.toolTimeout, cancel));
-	if (!result) throw McpError(502, "error", "MCP server '" + name() + "' answered tools/call without a result object");
+	Poco::JSON::Object::Ptr result = resultObject("tools/call", request("tools/call", params, "tools", _settings.toolTimeout, cancel));
 	if (!result->has("isError")) result->set("isError", false);
 	return result;
 }
@@ -504,7 +510,7 @@ Poco::Dynamic::Var McpClient::getPrompt(const std::string& promptName, const Poc
 	Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 	params->set("name", promptName);
 	if (arguments) params->set("arguments", arguments);
-	return request("prompts/get", params, "prompts", _settings.requestTimeout, cancel);
+	return resultObject("prompts/get", request("prompts/get", params, "prompts", _settings.requestTimeout, cancel));
 }
 
 
@@ -512,7 +518,7 @@ Poco::Dynamic::Var McpClient::readResource(const std::string& uri, const Cancell
 {
 	Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 	params->set("uri", uri);
-	return request("resources/read", params, "resources", _settings.requestTimeout, cancel);
+	return resultObject("resources/read", request("resources/read", params, "resources", _settings.requestTimeout, cancel));
 }
 
 

@@ -118,6 +118,9 @@ private:
 	std::shared_ptr<McpSession> connectOnce(const CancellationToken* cancel);
 	Poco::JSON::Array::Ptr list(const std::string& method, const std::string& key, const std::string& capability, bool required, const CancellationToken* cancel);
 	Poco::Dynamic::Var request(const std::string& method, const Poco::JSON::Object::Ptr& params, const std::string& capability, std::chrono::milliseconds timeout, const CancellationToken* cancel);
+	Poco::JSON::Object::Ptr resultObject(const std::string& method, const Poco::Dynamic::Var& result) const;
+		/// result as an object, which every MCP result is; McpError 502
+		/// (McpError::invalidAnswer()) when it is none.
 	void notificationReceived(const std::string& method, const Poco::JSON::Object::Ptr& params);
 	void sessionClosed(const McpSession* session, const std::string& reason);
 	std::chrono::milliseconds backoff(int failures) const;

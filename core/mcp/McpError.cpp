@@ -87,6 +87,12 @@ McpError McpError::rpcFailure(const std::string& method, int code, const std::st
 }
 
 
+McpError McpError::invalidAnswer(const std::string& serverName, const std::string& method, const std::string& problem)
+{
+	return McpError(502, "error", "The answer of MCP server '" + serverName + "' to '" + method + "' " + problem);
+}
+
+
 McpError McpError::unavailable(const std::string& error)
 {
 	return McpError(503, "error", error);

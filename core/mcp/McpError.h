@@ -59,6 +59,12 @@ public:
 	static McpError rpcFailure(const std::string& method, int code, const std::string& message);
 		/// 502 {"error": "Error calling MCP method '<method>': <code> <message>"}.
 
+	static McpError invalidAnswer(const std::string& serverName, const std::string& method, const std::string& problem);
+		/// 502 {"error": "The answer of MCP server '<server>' to '<method>'
+		/// <problem>"}: the server answered our request with something that
+		/// cannot be used ("was not valid JSON", "was not a valid JSON-RPC
+		/// response ..."). No JSON-RPC error: isRpcError() is false.
+
 	static McpError unavailable(const std::string& error);
 		/// 503 {"error"}: the server cannot be reached, did not start or died.
 

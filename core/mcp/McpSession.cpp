@@ -5,6 +5,7 @@
 
 #include "McpSession.h"
 #include "McpError.h"
+#include "McpMessageText.h"
 #include "Poco/JSON/Array.h"
 #include "Poco/JSON/Parser.h"
 #include "Poco/NumberParser.h"
@@ -276,13 +277,18 @@ void McpSession::messageReceived(const std::string& text)
 	Poco::Dynamic::Var parsed;
 	try
 	{
-		Poco::JSON::Parser parser;
-		parsed = parser.parse(text);
+		parsed = McpMessageText::parse(text);
 	}
 	catch (Poco::Exception& exc)
 	{
-		_logger.warning("Skipped a message from MCP server '%s' that is not JSON (%s): %s",
-			_serverName, exc.displayText(), text.substr(0, 200));
+		// The answer to a request of ours fails that request now; the
+		// caller would otherwise wait out its timeout for an answer that
+		// came and was dropped.
+		std::string problem = McpMessageText::problemOf(text);
+		std::string id = McpMessageText::responseId(text);
+		if (!id.empty() && refuseAnswer(keyOfIdText(id), problem)) return;
+		_logger.warning("Skipped a message from MCP server '%s' that %s (%s): %s",
+			_serverName, problem, exc.displayText(), text.substr(0, 200));
 		return;
 	}
 	if (parsed.type() == typeid(Poco::JSON::Array::Ptr))
@@ -355,6 +361,11 @@ void McpSession::handleResponse(const Poco::JSON::Object::Ptr& message)
 		_logger.debug("MCP server '%s' answered request %s, which nobody waits for any more", _serverName, key);
 		return;
 	}
+	if (!message->has("result") && !message->has("error"))
+	{
+		refuseAnswer(key, "was not a valid JSON-RPC response: it has neither 'result' nor 'error'");
+		return;
+	}
 	{
 		std::lock_guard<std::mutex> lock(pending->mutex);
 		if (pending->done) return;
@@ -383,6 +394,42 @@ void McpSession::handleResponse(const Poco::JSON::Object::Ptr& message)
 		}
 	}
 	pending->condition.notify_all();
+}
+
+
+bool McpSession::refuseAnswer(const std::string& key, const std::string& problem)
+{
+	std::shared_ptr<Pending> pending;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		auto it = _pending.find(key);
+		if (it != _pending.end()) pending = it->second;
+	}
+	if (!pending) return false;
+	std::string message;
+	{
+		std::lock_guard<std::mutex> lock(pending->mutex);
+		if (pending->done) return true;
+		pending->done = true;
+		pending->error.reset(new McpError(McpError::invalidAnswer(_serverName, pending->method, problem)));
+		message = pending->error->message();
+	}
+	pending->condition.notify_all();
+	_logger.warning("%s; the request failed", message);
+	return true;
+}
+
+
+std::string McpSession::keyOfIdText(const std::string& id)
+{
+	try
+	{
+		return idKey(McpMessageText::parse(id));
+	}
+	catch (Poco::Exception&)
+	{
+		return std::string();
+	}
 }
 
 

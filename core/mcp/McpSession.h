@@ -66,7 +66,10 @@ public:
 		/// When the timeout passes or cancel is cancelled, sends
 		/// notifications/cancelled for it (unless cancellable is false, as
 		/// for initialize, which the spec forbids cancelling). Throws
-		/// McpError: 502 for a JSON-RPC error (isRpcError()), 504 on
+		/// McpError: 502 for a JSON-RPC error (isRpcError()), 502 at once
+		/// for an answer that cannot be used (McpError::invalidAnswer(): not
+		/// valid JSON or nested deeper than McpMessageText::MAX_DEPTH, when
+		/// its id can still be told; neither result nor error), 504 on
 		/// timeout, 499 when cancelled, 503 when the session is closed or
 		/// the transport failed to send.
 
@@ -109,7 +112,12 @@ private:
 	void send(const Poco::JSON::Object::Ptr& message);
 	void sendIfOpen(const Poco::JSON::Object::Ptr& message);
 	void fail(const std::string& reason);
+	bool refuseAnswer(const std::string& key, const std::string& problem);
+		/// Fails the request waiting under key with McpError::invalidAnswer;
+		/// false when nobody waits for it.
 	static std::string idKey(const Poco::Dynamic::Var& id);
+	static std::string keyOfIdText(const std::string& id);
+		/// idKey() of an id given as JSON text.
 
 	std::string _serverName;
 	McpTransport& _transport;

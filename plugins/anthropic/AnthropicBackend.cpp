@@ -6,6 +6,7 @@
 #include "AnthropicBackend.h"
 #include "AnthropicStream.h"
 #include "NashUpstream/JsonFields.h"
+#include "NashUpstream/Redaction.h"
 #include "NashUpstream/SseParser.h"
 #include "Nash/BackendException.h"
 #include "Poco/Environment.h"
@@ -220,7 +221,7 @@ void AnthropicBackend::configure(const std::string& instanceName, const Poco::Ut
 	NashUpstream::UpstreamSettings upstream = NashUpstream::UpstreamSettings::read(section, defaultBase);
 	_apiKey = section.getString("api_key", Poco::Environment::get("ANTHROPIC_API_KEY", ""));
 	if (_apiKey.empty() && upstream.baseUri.getHost() == "api.anthropic.com")
-		throw Poco::InvalidArgumentException("no API key for " + upstream.baseUri.toString() + ": set api_key in [backend." + instanceName + "] or ANTHROPIC_API_KEY");
+		throw Poco::InvalidArgumentException("no API key for " + NashUpstream::Redaction::url(upstream.baseUri.toString()) + ": set api_key in [backend." + instanceName + "] or ANTHROPIC_API_KEY");
 	std::string version = Poco::trim(section.getString("anthropic_version", defaultVersion));
 	if (version.empty()) throw Poco::InvalidArgumentException("'anthropic_version' must not be empty (default " + std::string(defaultVersion) + ")");
 	_maxTokens = static_cast<int>(NashUpstream::UpstreamSettings::readInteger(section, "max_tokens", 4096, 1, INT_MAX));

@@ -5,11 +5,11 @@
 
 #include "HttpTransport.h"
 #include "LoopbackAuthorizationAgent.h"
+#include "McpMessageText.h"
 #include "OAuthSettings.h"
 #include "Poco/Exception.h"
 #include "Poco/JSON/Array.h"
 #include "Poco/JSON/Object.h"
-#include "Poco/JSON/Parser.h"
 #include "Poco/Net/HTTPRequest.h"
 #include "Poco/Net/HTTPResponse.h"
 #include "Poco/Net/NetException.h"
@@ -104,8 +104,7 @@ bool getBoundedLine(std::istream& in, std::string& line, std::size_t limit, bool
 
 Poco::Dynamic::Var parseJson(const std::string& text)
 {
-	Poco::JSON::Parser parser;
-	return parser.parse(text);
+	return McpMessageText::parse(text);
 }
 
 
@@ -149,9 +148,11 @@ void HttpTransport::configure(const std::string& serverName, const Poco::Util::A
 	{
 		_uri = Poco::URI(url);
 	}
-	catch (Poco::Exception& exc)
+	catch (Poco::Exception&)
 	{
-		throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key 'url' is not a URL: " + exc.message());
+		// Not Poco's reason: it quotes the part it could not parse, which
+		// may be the password.
+		throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key 'url' is not a URL");
 	}
 	std::string scheme = Poco::toLower(_uri.getScheme());
 	if (scheme != "http" && scheme != "https")
@@ -406,11 +407,23 @@ bool HttpTransport::answers(const std::string& message, const std::string& reque
 				if (matches(batch->getObject(static_cast<unsigned>(i)))) return true;
 			}
 		}
+		return false;
 	}
 	catch (Poco::Exception&)
 	{
 	}
-	return false;
+	// Unreadable, but with the request's id at one of its ends: the
+	// listener fails the request with it, so it is the answer.
+	std::string id = McpMessageText::responseId(message);
+	if (id.empty()) return false;
+	try
+	{
+		return parseJson(id).toString() == requestId;
+	}
+	catch (Poco::Exception&)
+	{
+		return false;
+	}
 }
 
 
@@ -668,7 +681,10 @@ void HttpTransport::exchange(Exchange& slot, const std::string& message, const P
 		if (answer.status >= 200 && answer.status < 300)
 		{
 			if (!requestId.empty() && !answer.answered && !stopping() && !wasCancelled(slot))
-				deliverError(id, "The MCP server's answer (HTTP " + std::to_string(answer.status) + ") ended without a response to the request");
+			{
+				std::string what = answer.unreadable.empty() ? "ended without a response to the request" : answer.unreadable;
+				deliverError(id, "The MCP server's answer (HTTP " + std::to_string(answer.status) + ") " + what);
+			}
 			return;
 		}
 		if (sessionId.empty() && (answer.status == 400 || answer.status == 404 || answer.status == 405) &&
@@ -749,9 +765,13 @@ HttpTransport::Answer HttpTransport::post(Exchange& slot, const std::string& bod
 				{
 					parsed = parseJson(text);
 				}
-				catch (Poco::Exception& exc)
+				catch (Poco::Exception&)
 				{
-					_logger->warning("MCP server '%s' answered with a body that is not JSON: %s", _serverName, text.substr(0, 200));
+					// The listener fails the request at once when it can
+					// tell the id; otherwise exchange() does.
+					answer.unreadable = McpMessageText::problemOf(text);
+					_logger->warning("MCP server '%s' answered with a body that %s: %s", _serverName, answer.unreadable, text.substr(0, 200));
+					tracked(text);
 					return answer;
 				}
 				if (parsed.type() == typeid(Poco::JSON::Array::Ptr))

@@ -80,6 +80,13 @@ class HttpTransport: public McpTransport
 	/// "HTTP <status> ..."); a server that cannot be reached at all is
 	/// reported with transportClosed().
 	///
+	/// A JSON body or event that cannot be parsed (McpMessageText: not
+	/// valid JSON, or nested too deeply) is passed on all the same: the
+	/// listener fails the request it answers when McpMessageText can tell
+	/// the id, and the POST's own request counts as answered then. A JSON
+	/// body whose id cannot be told fails the POST's request with a
+	/// JSON-RPC error saying what is wrong with it.
+	///
 	/// Messages the server sends outside of answers (its own requests such
 	/// as ping or elicitation/create, list_changed, log messages) come on a
 	/// GET event stream, opened once the client sent
@@ -146,6 +153,9 @@ private:
 			// The access token the request carried, empty for none.
 		bool tooLarge = false;
 			// A message went over max_message_size; the rest was not read.
+		std::string unreadable;
+			// What is wrong with a JSON body that could not be parsed
+			// (McpMessageText::problemOf()), empty for none.
 	};
 
 	using MessageHandler = std::function<void(const std::string& message)>;

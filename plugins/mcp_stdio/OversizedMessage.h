@@ -7,6 +7,7 @@
 #define Nash_OversizedMessage_INCLUDED
 
 
+#include "McpMessageText.h"
 #include <cstddef>
 #include <string>
 
@@ -31,15 +32,12 @@ public:
 	std::size_t size() const;
 
 	std::string errorResponse(const std::string& serverName, std::size_t limit) const;
-		/// A JSON-RPC error answer to the dropped line's request id, or an
-		/// empty string when no id can be told for sure.
-
-	static std::string idOf(const std::string& head, const std::string& tail);
-		/// The request id as JSON text (a number or a string), from a line
-		/// beginning {"jsonrpc":"2.0","id":... or ending ..."id":...}.
+		/// A JSON-RPC error answer to the dropped line's request id (told
+		/// by McpMessageText::responseId()), or an empty string when no id
+		/// can be told for sure.
 
 private:
-	static constexpr std::size_t KEPT = 256;
+	static constexpr std::size_t KEPT = McpMessageText::ENDS_KEPT;
 	std::string _head;
 	std::string _tail;
 	std::size_t _size = 0;

@@ -7,6 +7,7 @@
 #include "OllamaStream.h"
 #include "NashUpstream/JsonFields.h"
 #include "NashUpstream/NdjsonParser.h"
+#include "NashUpstream/Redaction.h"
 #include "NashUpstream/UpstreamError.h"
 #include "Nash/BackendException.h"
 #include "Poco/Environment.h"
@@ -127,10 +128,10 @@ std::string OllamaBackend::baseUrlOfHost(const std::string& host)
 	}
 	catch (Poco::Exception&)
 	{
-		throw Poco::InvalidArgumentException("OLLAMA_HOST is not an address: '" + host + "'");
+		throw Poco::InvalidArgumentException("OLLAMA_HOST is not an address: '" + NashUpstream::Redaction::url(host) + "'");
 	}
 	if (uri.getScheme() != "http" && uri.getScheme() != "https")
-		throw Poco::InvalidArgumentException("OLLAMA_HOST must be host[:port] or an http:// or https:// URL, not '" + host + "'");
+		throw Poco::InvalidArgumentException("OLLAMA_HOST must be host[:port] or an http:// or https:// URL, not '" + NashUpstream::Redaction::url(host) + "'");
 	// The address Ollama listens on when told to listen everywhere; a client
 	// reaches that server on the loopback interface.
 	if (uri.getHost().empty() || uri.getHost() == "0.0.0.0") uri.setHost("127.0.0.1");
@@ -162,7 +163,7 @@ void OllamaBackend::configure(const std::string& instanceName, const Poco::Util:
 		std::vector<std::string> names;
 		std::string problem;
 		if (!discoverModels(upstream, discoveryTimeout, names, problem) && !addressGiven)
-			throw Poco::Exception("no Ollama server answers at " + upstream.baseUri.toString() + " (" + problem + "); start Ollama, or set base_url in [backend." + instanceName + "] or OLLAMA_HOST");
+			throw Poco::Exception("no Ollama server answers at " + NashUpstream::Redaction::url(upstream.baseUri.toString()) + " (" + problem + "); start Ollama, or set base_url in [backend." + instanceName + "] or OLLAMA_HOST");
 		_catalog.models = names;
 		_catalog.defaultModel = Poco::trim(section.getString("default_model", ""));
 		if (_catalog.defaultModel.empty()) _catalog.defaultModel = names.empty() ? std::string(fallbackModel) : names.front();

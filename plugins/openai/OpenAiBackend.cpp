@@ -5,6 +5,7 @@
 
 #include "OpenAiBackend.h"
 #include "OpenAiChunkScanner.h"
+#include "NashUpstream/Redaction.h"
 #include "NashUpstream/SseParser.h"
 #include "Nash/Plugin.h"
 #include "Poco/Environment.h"
@@ -79,7 +80,7 @@ void OpenAiBackend::configure(const std::string& instanceName, const Poco::Util:
 	NashUpstream::UpstreamSettings upstream = NashUpstream::UpstreamSettings::read(section, defaultBase);
 	_apiKey = section.getString("api_key", Poco::Environment::get("OPENAI_API_KEY", ""));
 	if (_apiKey.empty() && upstream.baseUri.getHost() == "api.openai.com")
-		throw Poco::InvalidArgumentException("no API key for " + upstream.baseUri.toString() + ": set api_key in [backend." + instanceName + "] or OPENAI_API_KEY");
+		throw Poco::InvalidArgumentException("no API key for " + NashUpstream::Redaction::url(upstream.baseUri.toString()) + ": set api_key in [backend." + instanceName + "] or OPENAI_API_KEY");
 	if (!_apiKey.empty()) upstream.headers.emplace_back("Authorization", "Bearer " + _apiKey);
 	std::string organization = section.getString("organization", "");
 	if (!organization.empty()) upstream.headers.emplace_back("OpenAI-Organization", organization);

@@ -6,12 +6,12 @@
 //
 
 
-#include "core/ChatRequestParser.h"
-#include "core/ConversationLimits.h"
-#include "core/JsonText.h"
-#include "core/RequestBody.h"
-#include "core/SystemPrompt.h"
-#include "core/TokenEstimate.h"
+#include "core/api/nash/ChatRequestParser.h"
+#include "core/chat/ConversationLimits.h"
+#include "core/json/JsonText.h"
+#include "core/http/RequestBody.h"
+#include "core/chat/SystemPrompt.h"
+#include "core/chat/TokenEstimate.h"
 #include "Poco/Exception.h"
 #include <cstddef>
 #include <cstdint>

@@ -61,7 +61,8 @@ public:
 		while (stream->nextEvent(data)) rest.push_back(data);
 		CPPUNIT_ASSERT_EQUAL(std::string("[DONE]"), rest.back());
 		for (const auto& event: rest) CPPUNIT_ASSERT(event.find("\"error\"") == std::string::npos);
-		CPPUNIT_ASSERT_EQUAL(0, server.waitForExit(10000));
+		int code = server.waitForExit(10000);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(server.output(), 0, code);
 	}
 
 	void testShutdownEndsStreamsAfterGraceWithErrorAndDone()

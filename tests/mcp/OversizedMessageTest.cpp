@@ -9,6 +9,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 
+using Nash::McpMessageText;
 using Nash::OversizedMessage;
 
 
@@ -24,24 +25,24 @@ class OversizedMessageTest: public CppUnit::TestFixture
 public:
 	void testIdAtTheStart()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("7"), OversizedMessage::idOf(R"({"jsonrpc":"2.0","id":7,"result":{"content":[)", ""));
-		CPPUNIT_ASSERT_EQUAL(std::string("7"), OversizedMessage::idOf(R"({"id": 7, "jsonrpc": "2.0", "result": {"x)", ""));
-		CPPUNIT_ASSERT_EQUAL(std::string("\"a-1\""), OversizedMessage::idOf(R"({"jsonrpc":"2.0","id":"a-1","error":{"code")", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("7"), McpMessageText::responseId(R"({"jsonrpc":"2.0","id":7,"result":{"content":[)", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("7"), McpMessageText::responseId(R"({"id": 7, "jsonrpc": "2.0", "result": {"x)", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("\"a-1\""), McpMessageText::responseId(R"({"jsonrpc":"2.0","id":"a-1","error":{"code")", ""));
 	}
 
 	void testIdAtTheEnd()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("12"), OversizedMessage::idOf("", R"(xxxx"}]},"jsonrpc":"2.0","id":12})"));
-		CPPUNIT_ASSERT_EQUAL(std::string("12"), OversizedMessage::idOf("", "xxxx\"}]}, \"id\": 12, \"jsonrpc\": \"2.0\"}\r"));
+		CPPUNIT_ASSERT_EQUAL(std::string("12"), McpMessageText::responseId("", R"(xxxx"}]},"jsonrpc":"2.0","id":12})"));
+		CPPUNIT_ASSERT_EQUAL(std::string("12"), McpMessageText::responseId("", "xxxx\"}]}, \"id\": 12, \"jsonrpc\": \"2.0\"}\r"));
 	}
 
 	void testNoIdWhenUnsure()
 	{
 		// A request of the server, a nested id, a truncated end.
-		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf(R"({"jsonrpc":"2.0","id":3,"method":"sampling/createMessage")", ""));
-		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf("", R"(,"item":{"jsonrpc":"2.0","id":4}})"));
-		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf("", R"(,"jsonrpc":"2.0","id":4)"));
-		CPPUNIT_ASSERT_EQUAL(std::string(), OversizedMessage::idOf(R"({"result":{"text":"aaaa)", R"(aaaa"}})"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), McpMessageText::responseId(R"({"jsonrpc":"2.0","id":3,"method":"sampling/createMessage")", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string(), McpMessageText::responseId("", R"(,"item":{"jsonrpc":"2.0","id":4}})"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), McpMessageText::responseId("", R"(,"jsonrpc":"2.0","id":4)"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), McpMessageText::responseId(R"({"result":{"text":"aaaa)", R"(aaaa"}})"));
 	}
 
 	void testErrorResponseAfterStreaming()

@@ -4,8 +4,8 @@
 
 
 #include "TestBackends.h"
-#include "core/BackendRegistry.h"
-#include "core/HttpError.h"
+#include "core/chat/BackendRegistry.h"
+#include "core/http/HttpError.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 

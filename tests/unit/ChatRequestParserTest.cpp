@@ -3,10 +3,10 @@
 //
 
 
-#include "core/ChatRequestParser.h"
-#include "core/HttpError.h"
-#include "core/JsonText.h"
-#include "core/SystemPrompt.h"
+#include "core/api/nash/ChatRequestParser.h"
+#include "core/http/HttpError.h"
+#include "core/json/JsonText.h"
+#include "core/chat/SystemPrompt.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 

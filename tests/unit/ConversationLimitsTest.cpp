@@ -3,7 +3,7 @@
 //
 
 
-#include "core/ConversationLimits.h"
+#include "core/chat/ConversationLimits.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 

@@ -6,7 +6,7 @@
 
 
 #include "TestEnvironment.h"
-#include "core/PluginLoader.h"
+#include "core/app/PluginLoader.h"
 #include "Poco/AutoPtr.h"
 #include "Poco/Util/MapConfiguration.h"
 #include <cppunit/extensions/HelperMacros.h>

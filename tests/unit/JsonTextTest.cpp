@@ -3,7 +3,7 @@
 //
 
 
-#include "core/JsonText.h"
+#include "core/json/JsonText.h"
 #include "Poco/JSON/Parser.h"
 #include <cppunit/extensions/HelperMacros.h>
 

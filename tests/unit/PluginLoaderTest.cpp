@@ -4,7 +4,7 @@
 
 
 #include "TestEnvironment.h"
-#include "core/PluginLoader.h"
+#include "core/app/PluginLoader.h"
 #include "Nash/Plugin.h"
 #include <cppunit/extensions/HelperMacros.h>
 

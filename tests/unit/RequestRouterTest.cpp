@@ -3,7 +3,7 @@
 //
 
 
-#include "core/RequestRouter.h"
+#include "core/http/RequestRouter.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 

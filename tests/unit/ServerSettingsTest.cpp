@@ -3,7 +3,7 @@
 //
 
 
-#include "core/ServerSettings.h"
+#include "core/app/ServerSettings.h"
 #include "Poco/AutoPtr.h"
 #include "Poco/Util/MapConfiguration.h"
 #include <cppunit/extensions/HelperMacros.h>

@@ -3,8 +3,8 @@
 //
 
 
-#include "core/HttpError.h"
-#include "core/SessionId.h"
+#include "core/http/HttpError.h"
+#include "core/chat/SessionId.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <set>
 

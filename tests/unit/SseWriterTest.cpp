@@ -3,8 +3,8 @@
 //
 
 
-#include "core/SseWriter.h"
-#include "core/StreamEvents.h"
+#include "core/http/SseWriter.h"
+#include "core/api/nash/StreamEvents.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <sstream>
 

@@ -4,9 +4,9 @@
 
 
 #include "TestBackends.h"
-#include "core/HttpError.h"
-#include "core/JsonText.h"
-#include "core/Summarizer.h"
+#include "core/http/HttpError.h"
+#include "core/json/JsonText.h"
+#include "core/chat/Summarizer.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 

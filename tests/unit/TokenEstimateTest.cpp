@@ -3,7 +3,7 @@
 //
 
 
-#include "core/TokenEstimate.h"
+#include "core/chat/TokenEstimate.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 

@@ -4,6 +4,7 @@
 
 
 #include "NashUpstream/UpstreamClient.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/DateTimeParser.h"
 #include "Poco/Logger.h"
 #include "Poco/Exception.h"
@@ -193,7 +194,7 @@ std::size_t UpstreamExchange::read(char* buffer, std::size_t size)
 	{
 		_failed = true;
 		if (_cancellation.isCancelled()) throw Poco::IOException("the request was cancelled");
-		throw Poco::IOException("the connection to the upstream broke: " + exc.displayText());
+		throw Poco::IOException("the connection to the upstream broke: " + Redaction::text(exc.displayText()));
 	}
 }
 
@@ -239,7 +240,11 @@ const UpstreamSettings& UpstreamClient::settings() const
 
 std::string UpstreamClient::describe() const
 {
-	return _settings.baseUri.getScheme() + "://" + _settings.baseUri.getHost() + ":" + std::to_string(_settings.baseUri.getPort());
+	// Never the whole base URL: its user information or query may hold
+	// credentials.
+	const std::string& host = _settings.baseUri.getHost();
+	std::string shownHost = host.find(':') == std::string::npos ? host : "[" + host + "]";
+	return _settings.baseUri.getScheme() + "://" + shownHost + ":" + std::to_string(_settings.baseUri.getPort());
 }
 
 
@@ -357,7 +362,7 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 				if (token.waitFor(std::chrono::milliseconds(delay))) throw Poco::IOException("the request was cancelled");
 				continue;
 			}
-			throw Poco::Net::NetException("cannot reach " + describe() + ": " + exc.displayText());
+			throw Poco::Net::NetException("cannot reach " + describe() + ": " + Redaction::text(exc.displayText()));
 		}
 
 		int status = static_cast<int>(response.getStatus());

@@ -4,6 +4,7 @@
 
 
 #include "NashUpstream/UpstreamError.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/JSON/Object.h"
 #include "Poco/JSON/Parser.h"
 #include "Poco/String.h"
@@ -47,19 +48,9 @@ std::string UpstreamError::describeStatus(const std::string& provider, int statu
 }
 
 
-std::string UpstreamError::redact(std::string text, const std::vector<std::string>& secrets)
+std::string UpstreamError::redact(const std::string& text, const std::vector<std::string>& secrets)
 {
-	for (const auto& secret: secrets)
-	{
-		if (secret.size() < 4) continue;
-		std::size_t at = 0;
-		while ((at = text.find(secret, at)) != std::string::npos)
-		{
-			text.replace(at, secret.size(), "[redacted]");
-			at += 10;
-		}
-	}
-	return text;
+	return Redaction::text(text, secrets);
 }
 
 

@@ -4,6 +4,7 @@
 
 
 #include "NashUpstream/UpstreamSettings.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/Exception.h"
 #include "Poco/NumberParser.h"
 #include "Poco/String.h"
@@ -45,14 +46,19 @@ UpstreamSettings UpstreamSettings::read(const Poco::Util::AbstractConfiguration&
 	{
 		s.baseUri = Poco::URI(base);
 	}
-	catch (Poco::Exception& exc)
+	catch (Poco::Exception&)
 	{
-		throw Poco::InvalidArgumentException("'base_url' is not a URL: " + base);
+		// Neither the text nor Poco's reason, which quotes the part it could
+		// not parse: where a URL cannot be parsed, neither can its password
+		// be told from its host.
+		throw Poco::InvalidArgumentException("'base_url' is not a URL");
 	}
+	// These messages reach /health and the log: the URL less its credentials.
+	std::string shown = Redaction::url(base);
 	if (s.baseUri.getScheme() != "http" && s.baseUri.getScheme() != "https")
-		throw Poco::InvalidArgumentException("'base_url' must start with http:// or https://, not '" + base + "'");
+		throw Poco::InvalidArgumentException("'base_url' must start with http:// or https://, not '" + shown + "'");
 	if (s.baseUri.getHost().empty())
-		throw Poco::InvalidArgumentException("'base_url' has no host: '" + base + "'");
+		throw Poco::InvalidArgumentException("'base_url' has no host: '" + shown + "'");
 	s.connectTimeout = readMilliseconds(section, "connect_timeout_ms", s.connectTimeout);
 	s.firstByteTimeout = readMilliseconds(section, "first_byte_timeout_ms", s.firstByteTimeout);
 	s.idleTimeout = readMilliseconds(section, "idle_timeout_ms", s.idleTimeout);

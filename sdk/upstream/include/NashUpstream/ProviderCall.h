@@ -22,7 +22,8 @@ namespace NashUpstream {
 class ProviderCall
 	/// One call of a provider's HTTP API on behalf of a backend, with its
 	/// failures already in the words a client is shown (as
-	/// Nash::BackendException, secrets removed).
+	/// Nash::BackendException, with the secrets and the credentials of
+	/// URLs removed by Redaction).
 {
 public:
 	ProviderCall(UpstreamClient& client, std::string provider, std::vector<std::string> secrets);
@@ -56,7 +57,8 @@ public:
 		/// the provider when text is not one.
 
 	[[noreturn]] void fail(const std::string& message) const;
-		/// Throws Nash::BackendException with message, secrets removed.
+		/// Throws Nash::BackendException with message, made safe by
+		/// Redaction::text() with the secrets.
 
 	const std::string& provider() const;
 

@@ -95,7 +95,8 @@ public:
 
 	const UpstreamSettings& settings() const;
 	std::string describe() const;
-		/// scheme://host:port of the upstream, for messages.
+		/// scheme://host:port of the upstream (an IPv6 host in brackets),
+		/// for messages: never its user information, path or query.
 
 	static bool isRetryable(int status);
 	static long retryAfterMilliseconds(const Poco::Net::NameValueCollection& headers);

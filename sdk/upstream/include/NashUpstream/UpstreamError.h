@@ -27,8 +27,9 @@ public:
 	static std::string describeStatus(const std::string& provider, int status, const std::string& reason, const std::string& body);
 		/// "<provider> answered 401 Unauthorized: <message>"
 
-	static std::string redact(std::string text, const std::vector<std::string>& secrets);
-		/// text with every occurrence of each (non-empty) secret replaced.
+	static std::string redact(const std::string& text, const std::vector<std::string>& secrets);
+		/// text with every occurrence of each secret replaced and every URL
+		/// in it made safe: Redaction::text(text, secrets).
 
 	static std::string snippet(const std::string& text, std::size_t maximum = 200);
 		/// The start of text, for messages about malformed data.

@@ -1,0 +1,77 @@
+//
+// StreamEvents.cpp
+//
+
+
+#include "core/api/nash/StreamEvents.h"
+#include "core/json/JsonText.h"
+#include "Poco/Exception.h"
+
+
+namespace Nash {
+
+
+namespace {
+
+
+std::string singleField(const char* prefix, const std::string& value)
+{
+	std::string out(prefix);
+	JsonText::appendQuoted(out, value);
+	out += '}';
+	return out;
+}
+
+
+} // namespace
+
+
+std::string StreamEvents::session(const std::string& sessionId)
+{
+	return singleField("{\"session_id\": ", sessionId);
+}
+
+
+std::string StreamEvents::content(const std::string& text)
+{
+	return singleField("{\"content\": ", text);
+}
+
+
+std::string StreamEvents::error(const std::string& message)
+{
+	return singleField("{\"error\": ", message);
+}
+
+
+std::string StreamEvents::toolCall(const ToolCallDelta& delta)
+{
+	std::string out = "{\"tool_call_delta\": {\"index\": " + std::to_string(delta.index);
+	if (!delta.id.empty())
+	{
+		out += ", \"id\": ";
+		JsonText::appendQuoted(out, delta.id);
+	}
+	if (!delta.name.empty())
+	{
+		out += ", \"name\": ";
+		JsonText::appendQuoted(out, delta.name);
+	}
+	out += ", \"arguments\": ";
+	JsonText::appendQuoted(out, delta.argumentsFragment);
+	out += "}}";
+	return out;
+}
+
+
+std::string StreamEvents::messageOf(const std::exception& exc)
+{
+	if (auto* poco = dynamic_cast<const Poco::Exception*>(&exc))
+	{
+		return poco->message().empty() ? poco->displayText() : poco->message();
+	}
+	return exc.what();
+}
+
+
+} // namespace Nash

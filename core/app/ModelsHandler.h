@@ -1,0 +1,32 @@
+//
+// ModelsHandler.h
+//
+
+
+#ifndef Nash_ModelsHandler_INCLUDED
+#define Nash_ModelsHandler_INCLUDED
+
+
+#include "core/http/JsonHandler.h"
+
+
+namespace Nash {
+
+
+class ModelsHandler: public JsonHandler
+	/// GET /v1/models: the models requests can name, in the OpenAI list
+	/// shape: "backend/model" for each model each available backend lists,
+	/// then the aliases.
+{
+public:
+	explicit ModelsHandler(ServerContext& context);
+
+protected:
+	void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) override;
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_ModelsHandler_INCLUDED

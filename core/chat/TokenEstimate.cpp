@@ -1,0 +1,35 @@
+//
+// TokenEstimate.cpp
+//
+
+
+#include "core/chat/TokenEstimate.h"
+
+
+namespace Nash {
+
+
+std::size_t TokenEstimate::characters(const std::string& utf8)
+{
+	std::size_t count = 0;
+	for (unsigned char c: utf8)
+	{
+		// Continuation bytes (10xxxxxx) belong to the character before them.
+		if ((c & 0xC0) != 0x80) ++count;
+	}
+	return count;
+}
+
+
+long long TokenEstimate::of(const std::vector<ChatMessage>& messages)
+{
+	long long total = 0;
+	for (const auto& message: messages)
+	{
+		total += static_cast<long long>(characters(message.content) / 4);
+	}
+	return total;
+}
+
+
+} // namespace Nash

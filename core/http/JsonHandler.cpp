@@ -1,0 +1,142 @@
+//
+// JsonHandler.cpp
+//
+
+
+#include "core/http/JsonHandler.h"
+#include "core/http/ErrorResponder.h"
+#include "core/http/RequestGuard.h"
+#include "Poco/Logger.h"
+#include "core/http/LogText.h"
+#include "core/http/ServerRequest.h"
+#include "Poco/URI.h"
+
+
+namespace Nash {
+
+
+JsonHandler::JsonHandler(ServerContext& context): _context(context)
+{
+}
+
+
+void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
+{
+	AccessLog::Entry entry;
+	entry.method = request.getMethod();
+	try
+	{
+		entry.path = Poco::URI(request.getURI()).getPath();
+	}
+	catch (Poco::Exception&)
+	{
+		entry.path = request.getURI();
+	}
+
+	ErrorReply failure;
+	bool failed = false;
+	try
+	{
+		RequestGuard::admit(request, response, _context.settings, entry.path);
+		handle(request, response, entry);
+	}
+	catch (Poco::Exception& exc)
+	{
+		failure = ErrorResponder::fromException(exc);
+		failed = true;
+	}
+	catch (std::exception& exc)
+	{
+		failure = ErrorResponder::fromException(exc);
+		failed = true;
+	}
+
+	if (failed)
+	{
+		if (!response.sent())
+		{
+			try
+			{
+				// Whatever of the body the client sent is not read: the
+				// connection cannot carry another request.
+				response.setKeepAlive(false);
+				ErrorResponder::send(response, failure);
+				entry.status = failure.status;
+				entry.reason = failure.message;
+				entry.bytes = ErrorResponder::body(failure).size();
+			}
+			catch (Poco::Exception&)
+			{
+			}
+		}
+		else
+		{
+			Poco::Logger::get("nash.http").error("%s %s failed after the response began: %s", LogText::escape(entry.method), LogText::escape(entry.path),
+				LogText::escape(failure.message));
+			entry.reason = failure.message;
+		}
+		if (failure.status >= 500)
+			Poco::Logger::get("nash.http").warning("%s %s answered %d: %s", LogText::escape(entry.method), LogText::escape(entry.path), failure.status,
+				LogText::escape(failure.message));
+	}
+	AccessLog::record(entry);
+}
+
+
+void JsonHandler::sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry)
+{
+	response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+	response.setContentType("application/json");
+	response.setContentLength(static_cast<std::streamsize>(json.size()));
+	response.send() << json;
+	entry.status = status;
+	entry.bytes = json.size();
+}
+
+
+ClientDisconnectWatcher::Registration JsonHandler::watchClient(Poco::Net::HTTPServerRequest& request, const std::shared_ptr<CancellationToken>& token,
+	int timeLimitSeconds)
+{
+	auto* serverRequest = ServerRequest::of(request);
+	if (!serverRequest) return ClientDisconnectWatcher::Registration(nullptr, 0);
+	auto deadline = ClientDisconnectWatcher::Clock::time_point::max();
+	if (timeLimitSeconds > 0) deadline = ClientDisconnectWatcher::Clock::now() + std::chrono::seconds(timeLimitSeconds);
+	return _context.watcher.watch(serverRequest->socket(), token, deadline);
+}
+
+
+HttpError JsonHandler::clientGoneError()
+{
+	return HttpError(400, "The client closed its side of the connection before the answer was ready; the request was cancelled");
+}
+
+
+std::string JsonHandler::timeLimitMessage(int seconds)
+{
+	return "The model did not finish within the time limit of " + std::to_string(seconds) +
+		" s (server.backend_time_limit_seconds); the request was cancelled";
+}
+
+
+void JsonHandler::setNoDelay(Poco::Net::HTTPServerRequest& request)
+{
+	if (auto* serverRequest = ServerRequest::of(request))
+	{
+		try
+		{
+			serverRequest->socket().setNoDelay(true);
+		}
+		catch (Poco::Exception&)
+		{
+		}
+	}
+}
+
+
+ServerContext& JsonHandler::context()
+{
+	return _context;
+}
+
+
+} // namespace Nash

@@ -1,0 +1,66 @@
+//
+// JsonHandler.h
+//
+
+
+#ifndef Nash_JsonHandler_INCLUDED
+#define Nash_JsonHandler_INCLUDED
+
+
+#include "core/http/AccessLog.h"
+#include "core/http/HttpError.h"
+#include "core/app/ServerContext.h"
+#include "Nash/CancellationToken.h"
+#include "Poco/Net/HTTPRequestHandler.h"
+#include "Poco/Net/HTTPServerRequest.h"
+#include "Poco/Net/HTTPServerResponse.h"
+#include <memory>
+#include <string>
+
+
+namespace Nash {
+
+
+class JsonHandler: public Poco::Net::HTTPRequestHandler
+	/// The base of every endpoint handler: runs the endpoint's work inside one
+	/// try/catch, turns what it throws into an error answer (ErrorResponder)
+	/// unless the response was already sent, and writes the access log line.
+{
+public:
+	explicit JsonHandler(ServerContext& context);
+
+	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) final;
+
+protected:
+	virtual void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) = 0;
+		/// The endpoint's work. Throws on any failure.
+
+	void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry);
+		/// Sends json as the whole response with Content-Type application/json.
+
+	ClientDisconnectWatcher::Registration watchClient(Poco::Net::HTTPServerRequest& request, const std::shared_ptr<CancellationToken>& token,
+		int timeLimitSeconds = 0);
+		/// Cancels token when this request's client disconnects, or after
+		/// timeLimitSeconds (0: no limit).
+
+	static HttpError clientGoneError();
+		/// What a client that closed its side of the connection (and may
+		/// still read) is answered instead of a result cut short.
+
+	static std::string timeLimitMessage(int seconds);
+		/// What a client is told when its request ran past the backend time limit.
+
+	static void setNoDelay(Poco::Net::HTTPServerRequest& request);
+		/// Small events must not wait for Nagle's algorithm.
+
+	ServerContext& context();
+
+private:
+	ServerContext& _context;
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_JsonHandler_INCLUDED

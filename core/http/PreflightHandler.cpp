@@ -1,0 +1,32 @@
+//
+// PreflightHandler.cpp
+//
+
+
+#include "core/http/PreflightHandler.h"
+
+
+namespace Nash {
+
+
+PreflightHandler::PreflightHandler(ServerContext& context, std::string allowedMethods):
+	JsonHandler(context),
+	_allowedMethods(std::move(allowedMethods))
+{
+}
+
+
+void PreflightHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+{
+	response.set("Allow", _allowedMethods + ", OPTIONS");
+	response.set("Access-Control-Allow-Methods", _allowedMethods + ", OPTIONS");
+	response.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
+	response.set("Access-Control-Max-Age", "600");
+	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+	response.setContentLength(0);
+	response.send();
+	entry.status = 204;
+}
+
+
+} // namespace Nash

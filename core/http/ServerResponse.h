@@ -1,0 +1,60 @@
+//
+// ServerResponse.h
+//
+
+
+#ifndef Nash_ServerResponse_INCLUDED
+#define Nash_ServerResponse_INCLUDED
+
+
+#include "core/http/RequestHead.h"
+#include "Poco/Net/HTTPServerResponse.h"
+#include "Poco/Net/HTTPServerSession.h"
+#include <memory>
+#include <ostream>
+
+
+namespace Nash {
+
+
+class ServerResponse: public Poco::Net::HTTPServerResponse
+	/// The answer to one request, framed for the client that sent it: the
+	/// status line always says HTTP/1.1 (RFC 9110 2.5); an HTTP/1.0 client
+	/// gets no chunked encoding (a stream ends when the connection closes)
+	/// and "Connection: keep-alive" when it may send another request; an
+	/// answer to HEAD, a 1xx, 204 or 304 has no body, whatever the handler
+	/// writes.
+{
+public:
+	ServerResponse(Poco::Net::HTTPServerSession& session, const RequestHead& request);
+	~ServerResponse() override;
+
+	void sendContinue() override;
+	std::ostream& send() override;
+	void sendFile(const std::string& path, const std::string& mediaType) override;
+	void sendBuffer(const void* buffer, std::size_t length) override;
+	void redirect(const std::string& uri, HTTPStatus status = HTTP_FOUND) override;
+	void requireAuthentication(const std::string& realm) override;
+	bool sent() const override;
+
+	void finish();
+		/// Ends the body (the last chunk of a chunked one) and flushes it.
+		/// Throws when the client cannot be written to.
+
+	bool delimitedByClose() const;
+		/// The body's end is the connection's end: nothing may follow.
+
+private:
+	void writeHead(std::ostream& out);
+
+	Poco::Net::HTTPServerSession& _session;
+	const RequestHead& _request;
+	std::unique_ptr<std::ostream> _stream;
+	bool _delimitedByClose = false;
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_ServerResponse_INCLUDED
