@@ -6,6 +6,7 @@
 #include "core/app/PluginSetup.h"
 #include "Nash/Plugin.h"
 #include "core/http/HttpError.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/File.h"
 #ifdef NASH_WITH_MCP
 #include "core/mcp/McpManager.h"
@@ -155,7 +156,10 @@ bool PluginSetup::createBackends(const ServerSettings& settings, const Poco::Uti
 	bool ok = true;
 	std::set<std::string> usedPlugins;
 	std::set<std::string> names;
-	auto fail = [&](const BackendSettings& backend, const std::string& reason) {
+	auto fail = [&](const BackendSettings& backend, const std::string& failure) {
+		// The log gets what /health shows: a plugin's message may quote its
+		// base_url, password and all.
+		std::string reason = NashUpstream::Redaction::text(failure);
 		backends.addUnavailable(backend.name, backend.plugin, reason);
 		if (backend.required)
 		{
@@ -215,8 +219,9 @@ bool PluginSetup::createBackends(const ServerSettings& settings, const Poco::Uti
 		catch (Poco::Exception& exc)
 		{
 			// Not configured by anyone, so not an error: a provider plugin without its key, say.
-			backends.addUnavailable(info.name, info.name, exc.message());
-			log().warning("Backend '%s' (a plugin in the plugin folder, no [backend.%s] section) is not available: %s", info.name, info.name, exc.message());
+			std::string reason = NashUpstream::Redaction::text(exc.message());
+			backends.addUnavailable(info.name, info.name, reason);
+			log().warning("Backend '%s' (a plugin in the plugin folder, no [backend.%s] section) is not available: %s", info.name, info.name, reason);
 		}
 	}
 	return ok;

@@ -5,6 +5,7 @@
 
 #include "core/chat/BackendRegistry.h"
 #include "core/http/HttpError.h"
+#include "NashUpstream/Redaction.h"
 #include <algorithm>
 
 
@@ -60,7 +61,9 @@ void BackendRegistry::addUnavailable(const std::string& name, const std::string&
 	entry.status.name = name;
 	entry.status.plugin = pluginName;
 	entry.status.available = false;
-	entry.status.error = error;
+	// Shown by /health, which needs no token, and in every 503 for the
+	// backend: a base_url's password or api_key parameter must not be.
+	entry.status.error = NashUpstream::Redaction::text(error);
 	_entries.push_back(std::move(entry));
 }
 

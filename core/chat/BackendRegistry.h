@@ -60,7 +60,8 @@ public:
 
 	void addUnavailable(const std::string& name, const std::string& pluginName, const std::string& error);
 		/// Records a backend whose plugin did not load or whose configuration
-		/// failed: requests for it are answered 503 with error.
+		/// failed: requests for it are answered 503 with error, which is kept
+		/// without the credentials of the URLs in it (NashUpstream::Redaction).
 
 	BackendRoute resolve(const std::string& modelSpec) const;
 		/// The backend and model for a request's "model": empty means the

@@ -5,7 +5,6 @@
 
 #include "core/http/MemoryRelease.h"
 #include <atomic>
-#include <chrono>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -17,13 +16,18 @@ namespace Nash {
 void MemoryRelease::afterRequest(std::size_t bodyBytes)
 {
 #if defined(__GLIBC__)
-	const std::size_t threshold = 1024 * 1024;
-	if (bodyBytes < threshold) return;
-	static std::atomic<long long> lastTrim{0};
-	long long now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-	long long last = lastTrim.load();
-	if (now - last < 1000 || !lastTrim.compare_exchange_strong(last, now)) return;
-	malloc_trim(0);
+	if (bodyBytes < THRESHOLD) return;
+	// One thread trims at a time; a request that ends meanwhile asks it to
+	// trim once more, so that its memory is returned too.
+	static std::atomic<bool> trimming{false};
+	static std::atomic<bool> again{false};
+	again.store(true);
+	while (!trimming.exchange(true))
+	{
+		while (again.exchange(false)) malloc_trim(0);
+		trimming.store(false);
+		if (!again.load()) break;
+	}
 #else
 	(void) bodyBytes;
 #endif

@@ -20,9 +20,11 @@ class MemoryRelease
 {
 public:
 	static void afterRequest(std::size_t bodyBytes);
-		/// After a request with a body of bodyBytes: above 1 MiB, trims the
-		/// allocator's free memory (glibc's malloc_trim), at most once a
-		/// second; otherwise nothing.
+		/// After a request with a body of bodyBytes: from THRESHOLD on,
+		/// trims the allocator's free memory (glibc's malloc_trim, which
+		/// takes about a millisecond); otherwise nothing.
+
+	static constexpr std::size_t THRESHOLD = 256 * 1024;
 };
 
 

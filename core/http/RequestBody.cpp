@@ -6,9 +6,11 @@
 #include "core/http/RequestBody.h"
 #include "core/http/HttpError.h"
 #include "core/json/JsonText.h"
+#include "core/json/JsonTreeCost.h"
 #include "core/http/ServerRequest.h"
 #include "Poco/Exception.h"
 #include "Poco/JSON/JSONException.h"
+#include "Poco/Format.h"
 #include "Poco/String.h"
 #include <algorithm>
 
@@ -119,12 +121,29 @@ std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t
 }
 
 
+std::size_t RequestBody::treeBudget(std::size_t bodyBytes)
+{
+	return std::max(TREE_BYTES_PER_BODY_BYTE * bodyBytes, MIN_TREE_BUDGET);
+}
+
+
 Poco::JSON::Object::Ptr RequestBody::parseObject(const std::string& body, bool emptyIsObject)
 {
 	if (Poco::trim(body).empty())
 	{
 		if (emptyIsObject) return JsonText::object();
 		throw HttpError::badRequest("Request body is empty; a JSON object is expected");
+	}
+	// The tree is built only when it fits the body's budget: small values
+	// cost hundreds of times their bytes as Poco objects.
+	std::size_t cost = JsonTreeCost::estimate(body);
+	std::size_t budget = treeBudget(body.size());
+	if (cost > budget)
+	{
+		const double mib = 1024.0 * 1024.0;
+		throw HttpError(413, Poco::format("Request body holds too many JSON values for its size: as objects they would take "
+			"about %.1f MiB, more than the %.1f MiB a body of %z bytes may take; send fewer, larger values",
+			cost / mib, budget / mib, body.size()));
 	}
 	try
 	{

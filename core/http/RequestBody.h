@@ -34,7 +34,18 @@ public:
 	static Poco::JSON::Object::Ptr parseObject(const std::string& body, bool emptyIsObject);
 		/// The body as a JSON object. An empty (or all-whitespace) body is an
 		/// empty object when emptyIsObject, else a 400. Throws HttpError 400
-		/// when the body is not JSON or not an object.
+		/// when the body is not JSON or not an object, and 413 before
+		/// parsing when its tree would take more than treeBudget() bytes
+		/// (JsonTreeCost), so that no shape of body costs more than a small
+		/// multiple of its size.
+
+	static std::size_t treeBudget(std::size_t bodyBytes);
+		/// TREE_BYTES_PER_BODY_BYTE times bodyBytes, at least
+		/// MIN_TREE_BUDGET (so that small bodies of many short messages
+		/// pass).
+
+	static constexpr std::size_t TREE_BYTES_PER_BODY_BYTE = 16;
+	static constexpr std::size_t MIN_TREE_BUDGET = 8 * 1024 * 1024;
 };
 
 

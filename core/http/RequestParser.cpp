@@ -31,6 +31,9 @@ struct RequestParser::State
 	bool inTarget = false;
 	std::string methodBytes;
 		/// The first bytes of the message, to tell an unknown method from garbage.
+	bool methodPending = false;
+		/// llhttp refused the method before its end: the bytes up to the
+		/// space after it decide between 501 and 400, however they arrive.
 	std::string* body = nullptr;
 	std::uint64_t bodyBytes = 0;
 	int userStatus = 0;
@@ -290,11 +293,7 @@ void RequestParser::failFromParser(int error, const char* reason)
 		{
 			// A well-formed method this server does not know is 501, as RFC
 			// 9110 asks; bytes that are no method at all are 400.
-			std::string method = _state->methodBytes.substr(0, _state->methodBytes.find(' '));
-			if (_state->methodBytes.find(' ') != std::string::npos && isToken(method))
-				fail(501, "The method is not implemented by this server");
-			else
-				fail(400, "The request line is not valid HTTP: " + why);
+			if (!decideMethod()) _state->methodPending = true;
 			return;
 		}
 	case HPE_INVALID_TRANSFER_ENCODING:
@@ -307,22 +306,19 @@ void RequestParser::failFromParser(int error, const char* reason)
 }
 
 
-bool RequestParser::checkHeadBytes(const char* data, std::size_t length)
+std::size_t RequestParser::foldAt(const char* data, std::size_t length) const
 {
 	// A line of the head that begins with whitespace is either obs-fold or
 	// whitespace before the first field; RFC 9112 lets a server refuse both
 	// (llhttp would take the first as a continued value). Bare LF is already
 	// refused, so every '\n' here ends a CRLF.
+	char previous = _state->lastHeadByte;
 	for (std::size_t i = 0; i < length; ++i)
 	{
-		if (_state->lastHeadByte == '\n' && (data[i] == ' ' || data[i] == '\t'))
-		{
-			fail(400, "A header field line begins with whitespace (obs-fold is not accepted)");
-			return false;
-		}
-		_state->lastHeadByte = data[i];
+		if (previous == '\n' && (data[i] == ' ' || data[i] == '\t')) return i;
+		previous = data[i];
 	}
-	return true;
+	return length;
 }
 
 
@@ -330,12 +326,21 @@ std::size_t RequestParser::parseHead(const char* data, std::size_t length)
 {
 	State& state = *_state;
 	if (state.phase != Phase::Head || length == 0) return 0;
-	if (state.methodBytes.size() < 32)
-		state.methodBytes.append(data, std::min(length, 32 - state.methodBytes.size()));
+	if (state.methodBytes.size() < MAX_METHOD_BYTES)
+		state.methodBytes.append(data, std::min(length, MAX_METHOD_BYTES - state.methodBytes.size()));
+	if (state.methodPending)
+	{
+		if (!decideMethod()) state.methodPending = true;
+		return length;
+	}
 	std::size_t allowed = _limits.maxHeadBytes - state.headBytes;
 	std::size_t feed = std::min(length, allowed);
-	llhttp_errno_t error = llhttp_execute(&state.parser, data, feed);
-	std::size_t used = feed;
+	// llhttp sees the bytes up to a folded line only, so that whichever
+	// problem comes first in the bytes is the one reported, however they
+	// are split into reads.
+	std::size_t fold = foldAt(data, feed);
+	llhttp_errno_t error = llhttp_execute(&state.parser, data, fold);
+	std::size_t used = fold;
 	if (error == HPE_PAUSED)
 	{
 		used = static_cast<std::size_t>(llhttp_get_error_pos(&state.parser) - data);
@@ -347,11 +352,15 @@ std::size_t RequestParser::parseHead(const char* data, std::size_t length)
 		return used;
 	}
 	state.headBytes += used;
-	if (!checkHeadBytes(data, used)) return used;
+	if (used > 0) state.lastHeadByte = data[used - 1];
 	if (error == HPE_PAUSED)
 	{
 		state.head.bytes = state.headBytes;
 		completeHead();
+	}
+	else if (fold < feed)
+	{
+		fail(400, "A header field line begins with whitespace (obs-fold is not accepted)");
 	}
 	else if (state.headBytes >= _limits.maxHeadBytes)
 	{
@@ -361,6 +370,37 @@ std::size_t RequestParser::parseHead(const char* data, std::size_t length)
 			fail(431, "The request's head is larger than the limit of " + std::to_string(_limits.maxHeadBytes) + " bytes (server.max_header_bytes)");
 	}
 	return used;
+}
+
+
+bool RequestParser::decideMethod()
+{
+	// The request line starts after any empty lines (RFC 9112 2.2).
+	const std::string& bytes = _state->methodBytes;
+	std::size_t start = bytes.find_first_not_of("\r\n");
+	std::string line = start == std::string::npos ? std::string() : bytes.substr(start);
+	std::size_t space = line.find(' ');
+	std::string method = line.substr(0, space);
+	if (!method.empty() && !isToken(method))
+	{
+		fail(400, "The request line is not valid HTTP: the method is not a token");
+		return true;
+	}
+	if (space != std::string::npos)
+	{
+		// A well-formed method this server does not know is 501, as RFC
+		// 9110 asks; bytes that are no method at all are 400.
+		if (method.empty()) fail(400, "The request line is not valid HTTP: it has no method");
+		else fail(501, "The method is not implemented by this server");
+		return true;
+	}
+	if (bytes.size() >= MAX_METHOD_BYTES)
+	{
+		fail(400, "The request line is not valid HTTP: the method is longer than any method");
+		return true;
+	}
+	_state->phase = Phase::Head;
+	return false;
 }
 
 

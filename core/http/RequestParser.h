@@ -99,8 +99,15 @@ private:
 
 	void fail(int status, const std::string& reason);
 	void failFromParser(int error, const char* reason);
-	bool checkHeadBytes(const char* data, std::size_t length);
+	std::size_t foldAt(const char* data, std::size_t length) const;
+		/// Where in data a head line begins with whitespace, or length.
 	void completeHead();
+	bool decideMethod();
+		/// After llhttp refused the method: fails with 501 for a token
+		/// followed by a space, 400 for anything else, and returns true;
+		/// false when the bytes so far cannot tell yet.
+
+	static constexpr std::size_t MAX_METHOD_BYTES = 32;
 
 	Limits _limits;
 	struct State;

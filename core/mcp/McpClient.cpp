@@ -5,6 +5,7 @@
 
 #include "McpClient.h"
 #include "McpError.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/JSON/Stringifier.h"
 #include <algorithm>
 #include <set>
@@ -71,7 +72,7 @@ std::string joined(const std::vector<std::string>& items)
 McpClient::McpClient(const McpServerSettings& settings, std::unique_ptr<McpTransport> transport, const std::string& setupError):
 	_settings(settings),
 	_transport(std::move(transport)),
-	_setupError(setupError),
+	_setupError(NashUpstream::Redaction::text(setupError)),
 	_logger(Poco::Logger::get("Nash.Mcp." + settings.name))
 {
 	if (!_transport && _setupError.empty()) _setupError = "no transport";
@@ -601,7 +602,8 @@ Poco::JSON::Object::Ptr McpClient::status() const
 	auto tools = _cache.find("tools/list");
 	if (tools != _cache.end()) result->set("tools", static_cast<int>(tools->second->size()));
 	else result->set("tools", Poco::Dynamic::Var());
-	result->set("lastError", _lastError.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(_lastError));
+	// /health needs no token: whatever the error quotes, no credentials of a URL.
+	result->set("lastError", _lastError.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(NashUpstream::Redaction::text(_lastError)));
 	return result;
 }
 

@@ -108,8 +108,9 @@ public:
 
 	Poco::JSON::Object::Ptr status() const;
 		/// For /health: name, transport, enabled, connected, protocolVersion,
-		/// serverInfo, tools (cached count or null), lastError. Nothing of the
-		/// transport's section (no commands, env or header values).
+		/// serverInfo, tools (cached count or null), lastError (without the
+		/// credentials of the URLs in it). Nothing of the transport's section
+		/// (no commands, env or header values).
 
 private:
 	enum class State { Idle, Connecting, Connected, Stopped };

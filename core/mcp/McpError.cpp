@@ -4,6 +4,7 @@
 
 
 #include "McpError.h"
+#include "NashUpstream/Redaction.h"
 #include <typeinfo>
 
 
@@ -11,7 +12,9 @@ namespace Nash {
 
 
 McpError::McpError(int httpStatus, const std::string& bodyField, const std::string& message):
-	Poco::Exception(message),
+	// Every MCP error is answered to a client and logged: a server's URL in
+	// it keeps its host but loses its user information and credentials.
+	Poco::Exception(NashUpstream::Redaction::text(message)),
 	_httpStatus(httpStatus),
 	_bodyField(bodyField)
 {

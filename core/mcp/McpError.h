@@ -25,7 +25,9 @@ class McpError: public Poco::Exception
 {
 public:
 	McpError(int httpStatus, const std::string& bodyField, const std::string& message);
-		/// Creates an error answered with httpStatus and {bodyField: message}.
+		/// Creates an error answered with httpStatus and {bodyField: message},
+		/// message without the credentials of the URLs in it
+		/// (NashUpstream::Redaction::text()).
 
 	McpError(const McpError& other);
 	~McpError() noexcept override;

@@ -6,6 +6,7 @@
 #include "McpManager.h"
 #include "McpClient.h"
 #include "McpError.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/Util/MapConfiguration.h"
 #include <typeinfo>
 
@@ -131,6 +132,8 @@ McpManager::McpManager(const std::vector<McpServerSettings>& servers, TransportF
 				transport.reset();
 				setupError = "transport plugin '" + settings.plugin + "': " + exc.what();
 			}
+			// Logged and shown by /health: a plugin's message may quote a URL with credentials.
+			setupError = NashUpstream::Redaction::text(setupError);
 			if (!setupError.empty()) _logger.error("MCP server '%s' is not usable: %s", settings.name, setupError);
 		}
 		_clients.emplace_back(new McpClient(settings, std::move(transport), setupError));

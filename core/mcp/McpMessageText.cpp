@@ -5,6 +5,7 @@
 
 #include "McpMessageText.h"
 #include "Poco/JSON/Parser.h"
+#include "Poco/NumberParser.h"
 #include <cctype>
 
 
@@ -147,6 +148,16 @@ std::string McpMessageText::problemOf(const std::string& text)
 	if (nesting(text) > PARSER_DEPTH)
 		return "was nested deeper than the " + std::to_string(MAX_DEPTH) + " levels a result may have";
 	return "was not valid JSON";
+}
+
+
+Poco::Dynamic::Var McpMessageText::idValue(const std::string& idText)
+{
+	if (idText.size() >= 2 && idText.front() == '"' && idText.back() == '"')
+		return idText.substr(1, idText.size() - 2);
+	Poco::Int64 number = 0;
+	if (Poco::NumberParser::tryParse64(idText, number)) return number;
+	return Poco::Dynamic::Var();
 }
 
 

@@ -28,14 +28,14 @@ class McpMessageText
 	/// same messages and tell the same ids.
 {
 public:
-	static const std::size_t MAX_DEPTH = 1000;
+	static constexpr std::size_t MAX_DEPTH = 1000;
 		/// Levels of objects and arrays a result (or the params of a
 		/// server's request) may nest: as deep as MCP servers write JSON
 		/// (Python's json module, behind many of them, stops near 1000).
 		/// parse() allows two levels more, for the message around the
 		/// result and a batch around the message.
 
-	static const std::size_t ENDS_KEPT = 256;
+	static constexpr std::size_t ENDS_KEPT = 256;
 		/// Bytes of each end of a message that responseId() looks at.
 
 	static Poco::Dynamic::Var parse(const std::string& text);
@@ -49,6 +49,11 @@ public:
 	static std::string problemOf(const std::string& text);
 		/// Why parse() refused text, to end a sentence about the message:
 		/// "was nested deeper than ..." or "was not valid JSON".
+
+	static Poco::Dynamic::Var idValue(const std::string& idText);
+		/// An id told by responseId() as a value: a std::string, or a
+		/// Poco::Int64 for a number; empty when idText is neither. (Poco's
+		/// JSON parser reads objects and arrays only, not a lone scalar.)
 
 	static std::string responseId(const std::string& text);
 		/// responseId() of the first and last ENDS_KEPT bytes of text.

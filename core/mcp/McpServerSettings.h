@@ -33,6 +33,7 @@ struct McpServerSettings
 	///     args = --flag "two words"  (one line split like a shell, or
 	///                                 args.0 = --flag, args.1 = two words ...)
 	///     env.API_KEY = ${API_KEY}   (${VAR} comes from our environment)
+	///     show_args = false          (true: messages show the arguments)
 	///     cwd = /some/folder
 	///     url = http://127.0.0.1:3001/mcp        (http and sse)
 	///     headers.Authorization = Bearer ${TOKEN}

@@ -6,6 +6,7 @@
 #include "McpSession.h"
 #include "McpError.h"
 #include "McpMessageText.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/JSON/Array.h"
 #include "Poco/JSON/Parser.h"
 #include "Poco/NumberParser.h"
@@ -258,8 +259,11 @@ std::size_t McpSession::pendingCount() const
 }
 
 
-void McpSession::transportClosed(const std::string& reason)
+void McpSession::transportClosed(const std::string& why)
 {
+	// The transport's words go to the log, /health and the callers' errors:
+	// without the credentials of a URL they may quote.
+	const std::string reason = NashUpstream::Redaction::text(why);
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		if (!_open) return;
@@ -422,14 +426,7 @@ bool McpSession::refuseAnswer(const std::string& key, const std::string& problem
 
 std::string McpSession::keyOfIdText(const std::string& id)
 {
-	try
-	{
-		return idKey(McpMessageText::parse(id));
-	}
-	catch (Poco::Exception&)
-	{
-		return std::string();
-	}
+	return idKey(McpMessageText::idValue(id));
 }
 
 

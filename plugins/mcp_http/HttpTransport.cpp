@@ -414,16 +414,8 @@ bool HttpTransport::answers(const std::string& message, const std::string& reque
 	}
 	// Unreadable, but with the request's id at one of its ends: the
 	// listener fails the request with it, so it is the answer.
-	std::string id = McpMessageText::responseId(message);
-	if (id.empty()) return false;
-	try
-	{
-		return parseJson(id).toString() == requestId;
-	}
-	catch (Poco::Exception&)
-	{
-		return false;
-	}
+	Poco::Dynamic::Var id = McpMessageText::idValue(McpMessageText::responseId(message));
+	return !id.isEmpty() && id.toString() == requestId;
 }
 
 

@@ -64,6 +64,20 @@ bool isBlank(const std::string& line)
 }
 
 
+std::string quotedArgument(const std::string& arg)
+	/// arg as a shell would need it, so that the line shown can be run.
+{
+	if (!arg.empty() && arg.find_first_of(" \t\n\"'\\$`;&|<>()*?[]{}#~!") == std::string::npos) return arg;
+	std::string quoted = "'";
+	for (char c: arg)
+	{
+		if (c == '\'') quoted += "'\\''";
+		else quoted += c;
+	}
+	return quoted + "'";
+}
+
+
 } // namespace
 
 
@@ -93,6 +107,14 @@ void StdioTransport::configure(const std::string& serverName, const Poco::Util::
 		throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key 'args' must be given as args.0, args.1 ...");
 	for (int i = 0; section.has("args." + std::to_string(i)); ++i)
 		_args.push_back(section.getRawString("args." + std::to_string(i)));
+	try
+	{
+		_showArgs = section.getBool("show_args", false);
+	}
+	catch (Poco::Exception&)
+	{
+		throw Poco::InvalidArgumentException("MCP server '" + serverName + "': key 'show_args' must be true or false");
+	}
 
 	_env.clear();
 	Poco::Util::AbstractConfiguration::Keys names;
@@ -132,6 +154,22 @@ void StdioTransport::configure(const std::string& serverName, const Poco::Util::
 }
 
 
+std::string StdioTransport::commandLine() const
+{
+	std::string line = quotedArgument(_command);
+	if (_args.empty()) return line;
+	if (!_showArgs)
+	{
+		// /health, which needs no token, shows this: "--api-key sk-..." is
+		// a common argument.
+		std::string count = _args.size() == 1 ? "1 argument" : std::to_string(_args.size()) + " arguments";
+		return line + " (" + count + " hidden; set show_args = true to show them)";
+	}
+	for (const auto& arg: _args) line += " " + quotedArgument(arg);
+	return line;
+}
+
+
 std::string StdioTransport::resolveCommand() const
 	/// Fails early, with a message naming the command, where exec in the
 	/// child would only give an exit code.
@@ -142,7 +180,7 @@ std::string StdioTransport::resolveCommand() const
 		if (path.isRelative() && !_cwd.empty()) path = Poco::Path(Poco::Path(_cwd).makeDirectory(), path);
 		Poco::File file(path);
 		if (!file.exists() || !file.isFile() || !file.canExecute())
-			throw Poco::FileNotFoundException("MCP server '" + _serverName + "': command '" + _command + "' is not an executable file");
+			throw Poco::FileNotFoundException("MCP server '" + _serverName + "': command '" + _command + "' is not an executable file (command line: " + commandLine() + ")");
 		return _command;
 	}
 	auto pathEntry = _env.find("PATH");
@@ -159,7 +197,7 @@ std::string StdioTransport::resolveCommand() const
 		{
 		}
 	}
-	throw Poco::FileNotFoundException("MCP server '" + _serverName + "': command '" + _command + "' not found in PATH");
+	throw Poco::FileNotFoundException("MCP server '" + _serverName + "': command '" + _command + "' not found in PATH (command line: " + commandLine() + ")");
 }
 
 
@@ -180,7 +218,14 @@ void StdioTransport::start(McpTransportListener& listener)
 	_outPipe = Poco::Pipe();
 	_errPipe = Poco::Pipe();
 	_wakePipe = Poco::Pipe();
-	_handle.reset(new Poco::ProcessHandle(Poco::Process::launch(command, _args, _cwd, &_inPipe, &_outPipe, &_errPipe, _env)));
+	try
+	{
+		_handle.reset(new Poco::ProcessHandle(Poco::Process::launch(command, _args, _cwd, &_inPipe, &_outPipe, &_errPipe, _env)));
+	}
+	catch (Poco::Exception& exc)
+	{
+		throw Poco::IOException("MCP server '" + _serverName + "': cannot start " + commandLine() + ": " + exc.displayText());
+	}
 	_descendants.clear();
 	_pipeNames = ProcessTree::pipeNames({_inPipe.writeHandle(), _outPipe.readHandle(), _errPipe.readHandle()});
 	{
@@ -199,7 +244,7 @@ void StdioTransport::start(McpTransportListener& listener)
 		_stdinClosed = false;
 		_writing = false;
 	}
-	_logger->information("Started MCP server '%s' (pid %d): %s", _serverName, static_cast<int>(_pid), _command);
+	_logger->information("Started MCP server '%s' (pid %d): %s", _serverName, static_cast<int>(_pid), commandLine());
 	_outputThread = std::thread([this] { readOutput(); });
 	_errorThread = std::thread([this] { readErrors(); });
 	_reaperThread = std::thread([this] { reap(); });
@@ -546,8 +591,11 @@ void StdioTransport::closeOnce(const std::string& reason)
 		if (_stopping) return; // stop() began it: not reported
 		listener = _listener;
 	}
-	_logger->warning("MCP server '%s' ended: %s", _serverName, reason);
-	if (listener) listener->transportClosed(reason);
+	// Which program died is what an operator needs; its arguments only
+	// when show_args allows.
+	std::string described = reason + " (command line: " + commandLine() + ")";
+	_logger->warning("MCP server '%s' ended: %s", _serverName, described);
+	if (listener) listener->transportClosed(described);
 }
 
 

@@ -42,6 +42,12 @@ class StdioTransport: public McpTransport
 	///                      again after requesting termination (default 2)
 	///   max_message_size   bytes of one line before it is dropped
 	///                      (default 64 MiB)
+	///   show_args          true: messages show the arguments with the
+	///                      command (default false: only their number, as
+	///                      arguments often carry tokens)
+	///
+	/// Where the command is shown (a failed start, the child's death, the
+	/// log), it is commandLine(): the values of env.* never are.
 	///
 	/// Standard error is read continuously and logged line by line to the
 	/// logger "Nash.Mcp.<name>.stderr", so a chatty child never blocks.
@@ -93,6 +99,9 @@ private:
 	void writeAll(const char* data, std::size_t size);
 	std::string exitDescription() const;
 	std::string resolveCommand() const;
+	std::string commandLine() const;
+		/// The command as messages show it: with its arguments when
+		/// show_args is set, else with their number only.
 	bool waitExited(std::chrono::milliseconds timeout);
 	void rememberDescendants();
 	void endLeftovers();
@@ -100,6 +109,7 @@ private:
 	std::string _serverName;
 	std::string _command;
 	std::vector<std::string> _args;
+	bool _showArgs = false;
 	Poco::Process::Env _env;
 	std::string _cwd;
 	std::chrono::milliseconds _shutdownTimeout{2000};

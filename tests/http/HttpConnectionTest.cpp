@@ -18,6 +18,7 @@
 #include "Poco/Stopwatch.h"
 #include "Poco/String.h"
 #include <cppunit/extensions/HelperMacros.h>
+#include <fstream>
 #include <memory>
 #include <vector>
 
@@ -48,6 +49,32 @@ std::string chatRequest(const std::string& version = "HTTP/1.1")
 }
 
 
+long statusKiB(Poco::ProcessHandle::PID pid, const std::string& field)
+	/// A "VmHWM:" or "VmRSS:" line of /proc/<pid>/status, in KiB.
+{
+	std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+	std::string line;
+	while (std::getline(status, line))
+	{
+		if (line.compare(0, field.size(), field) == 0) return std::stol(line.substr(field.size()));
+	}
+	return -1;
+}
+
+
+std::string manyValues(const std::string& value, std::size_t count)
+	/// A chat body with count copies of value in an extra field.
+{
+	std::string body = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"extra\": [";
+	for (std::size_t i = 0; i < count; ++i)
+	{
+		if (i) body += ',';
+		body += value;
+	}
+	return body + "]}";
+}
+
+
 std::vector<std::unique_ptr<Poco::Net::StreamSocket>> openSilent(int port, int count)
 {
 	std::vector<std::unique_ptr<Poco::Net::StreamSocket>> sockets;
@@ -72,6 +99,7 @@ class HttpConnectionTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testHalfClosedMcpCallGetsAStandardStatus);
 	CPPUNIT_TEST(testLogLinesCannotBeForged);
 	CPPUNIT_TEST(testSecondInstanceOnTheSamePortFails);
+	CPPUNIT_TEST(testMemoryBoundedByTheBody);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -236,6 +264,54 @@ public:
 		CPPUNIT_ASSERT(second.output().find("port " + std::to_string(port)) != std::string::npos);
 		CPPUNIT_ASSERT(second.output().find("in use") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(200, HttpTestClient(port).get("/health").status);
+	}
+
+	void testMemoryBoundedByTheBody()
+	{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+		// The sanitizers' shadow memory and quarantine say nothing of ours.
+		return;
+#endif
+		ServerProcess server;
+		server.start();
+		HttpTestClient client(server.port());
+		struct Case
+		{
+			std::string name;
+			std::string body;
+			int status;
+		};
+		const std::vector<Case> cases = {
+			// A megabyte of empty objects would take ~300 MiB as a tree.
+			{"330 000 empty objects", manyValues("{}", 330000), 413},
+			{"6 MB of empty objects", manyValues("{}", 2000000), 413},
+			{"300 000 empty arrays", manyValues("[]", 300000), 413},
+			{"a 4 MB message", "{\"messages\": [{\"role\": \"user\", \"content\": \"" + std::string(4000000, 'a') + "\"}]}", 200},
+			{"20 000 numbers", manyValues("12345", 20000), 200}};
+		for (const auto& c: cases)
+		{
+			long peakBefore = statusKiB(server.pid(), "VmHWM:");
+			long residentBefore = statusKiB(server.pid(), "VmRSS:");
+			CPPUNIT_ASSERT(peakBefore > 0);
+			auto result = client.request("POST", "/v1/chat/completions/stream", c.body, "application/json");
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(c.name + ": " + result.body.substr(0, 200), c.status, result.status);
+			if (c.status == 413) CPPUNIT_ASSERT(result.body.find("too many JSON values") != std::string::npos);
+			long peakGrowth = (statusKiB(server.pid(), "VmHWM:") - peakBefore) * 1024;
+			long bodyBytes = static_cast<long>(c.body.size());
+			CPPUNIT_ASSERT_MESSAGE(c.name + ": the peak grew by " + std::to_string(peakGrowth) + " bytes for a body of " + std::to_string(bodyBytes),
+				peakGrowth <= 20 * bodyBytes);
+			// And the memory is given back: what stays is a fraction of the body.
+			// (The server trims after it wrote the answer's last byte.)
+			long residentGrowth = 0;
+			for (int wait = 0; wait < 40; ++wait)
+			{
+				residentGrowth = (statusKiB(server.pid(), "VmRSS:") - residentBefore) * 1024;
+				if (residentGrowth <= bodyBytes / 2 + 2 * 1024 * 1024) break;
+				Poco::Thread::sleep(50);
+			}
+			CPPUNIT_ASSERT_MESSAGE(c.name + ": " + std::to_string(residentGrowth) + " bytes stayed", residentGrowth <= bodyBytes / 2 + 2 * 1024 * 1024);
+		}
+		CPPUNIT_ASSERT_EQUAL(200, client.get("/health").status);
 	}
 };
 

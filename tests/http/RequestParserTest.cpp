@@ -57,6 +57,7 @@ class RequestParserTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testFailureStatuses);
 	CPPUNIT_TEST(testEndOfInput);
 	CPPUNIT_TEST(testKeepAlive);
+	CPPUNIT_TEST(testSameFailureInAnyPieces);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -198,6 +199,32 @@ public:
 			RequestParser parser(RequestParser::Limits{});
 			parseAll(parser, c.first);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(c.first, c.second, parser.head().keepAlive);
+		}
+	}
+
+	void testSameFailureInAnyPieces()
+	{
+		// Found by fuzz_http_requests: the status must not depend on how the
+		// bytes were split into reads.
+		RequestParser::Limits limits;
+		limits.maxFields = 3;
+		std::string many = "GET / HTTP/1.1\r\nHost: a\r\nX-Folded: a\r\n b\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n";
+		const std::vector<std::pair<std::string, int>> cases = {
+			{"WET /health HTTP/1.1\r\nHost: a\r\n\r\n", 501},
+			{"\r\nBREW / HTTP/1.1\r\n\r\n", 501},
+			{"W\x01T / HTTP/1.1\r\n\r\n", 400},
+			{std::string(40, 'W') + " / HTTP/1.1\r\n\r\n", 400},
+			{many, 400}};
+		for (const auto& c: cases)
+		{
+			for (std::size_t piece: {std::string::npos, std::size_t(1), std::size_t(2), std::size_t(7)})
+			{
+				RequestParser parser(limits);
+				Parsed parsed = parseAll(parser, c.first, piece);
+				std::string what = c.first.substr(0, 20) + " in pieces of " + std::to_string(piece) + ": " + parser.failureReason();
+				CPPUNIT_ASSERT_MESSAGE(what, parsed.phase == RequestParser::Phase::Failed);
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(what, c.second, parser.failureStatus());
+			}
 		}
 	}
 };

@@ -144,6 +144,12 @@ public:
 		auto result = call("call_tool", R"({"tool_name": "add", "args": {"a": "two"}})").extract<Poco::JSON::Object::Ptr>();
 		CPPUNIT_ASSERT(result->getValue<bool>("isError"));
 		CPPUNIT_ASSERT(result->getArray("content")->getObject(0)->getValue<std::string>("text").find("'a' and 'b'") != std::string::npos);
+		// A sum past the largest double has no JSON form: a tool error, and
+		// the answer stays JSON (it was parsed to get here).
+		auto overflow = call("call_tool", R"({"tool_name": "add", "args": {"a": 1e308, "b": 1e308}})").extract<Poco::JSON::Object::Ptr>();
+		CPPUNIT_ASSERT(overflow->getValue<bool>("isError"));
+		CPPUNIT_ASSERT(!overflow->has("structuredContent"));
+		CPPUNIT_ASSERT(overflow->getArray("content")->getObject(0)->getValue<std::string>("text").find("too large") != std::string::npos);
 	}
 
 	void testUnknownTool()

@@ -40,6 +40,8 @@ class McpSessionTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTransportClosedFailsPending);
 	CPPUNIT_TEST(testClosedSessionRefuses);
 	CPPUNIT_TEST(testGarbageSkipped);
+	CPPUNIT_TEST(testUnusableAnswerFailsAtOnce);
+	CPPUNIT_TEST(testDeepResultAccepted);
 	CPPUNIT_TEST(testLateAnswerIgnored);
 	CPPUNIT_TEST(testStringIdMatched);
 	CPPUNIT_TEST(testBatchHandled);
@@ -381,6 +383,55 @@ public:
 		_transport->deliver(R"({"jsonrpc":"2.0"})");
 		_transport->reply(sent, "fine");
 		CPPUNIT_ASSERT_EQUAL(std::string("fine"), call.get());
+	}
+
+	void testUnusableAnswerFailsAtOnce()
+	{
+		// Each answer carries the request's id but cannot be used: the
+		// request fails with 502 at once, not at its 10 s timeout.
+		const std::vector<std::string> bodies = {
+			R"({"jsonrpc":"2.0","id":ID,"result":{"text":"cut short)",
+			R"({"jsonrpc":"2.0","id":ID})",
+			R"({"jsonrpc":"2.0","id":ID,"result":)" + std::string(1100, '[') + std::string(1100, ']') + "}",
+			R"({"result":{"x":[1,2,}, "jsonrpc":"2.0","id":ID})"};
+		for (std::size_t i = 0; i < bodies.size(); ++i)
+		{
+			const std::string& body = bodies[i];
+			std::string method = "call" + std::to_string(i);
+			auto started = std::chrono::steady_clock::now();
+			auto call = std::async(std::launch::async, [this, method] { return request(method); });
+			auto sent = _transport->waitForMethod(method, 5s);
+			CPPUNIT_ASSERT(sent);
+			std::string text = body;
+			text.replace(text.find("ID"), 2, sent->get("id").toString());
+			_transport->deliver(text);
+			try
+			{
+				call.get();
+				CPPUNIT_FAIL("an unusable answer must fail its request: " + body.substr(0, 60));
+			}
+			catch (Nash::McpError& exc)
+			{
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(text.substr(0, 80) + ": " + exc.message(), 502, exc.httpStatus());
+				CPPUNIT_ASSERT(!exc.isRpcError());
+				CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("MCP server 'test'") != std::string::npos);
+			}
+			CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 5s);
+			CPPUNIT_ASSERT_EQUAL(std::size_t(0), _session->pendingCount());
+		}
+	}
+
+	void testDeepResultAccepted()
+	{
+		// As deep as the JSON MCP servers write (Python's json module
+		// stops near 1000 levels).
+		auto call = std::async(std::launch::async, [this] { return _session->request("deep", nullptr, 10s, nullptr); });
+		auto sent = _transport->waitForMethod("deep", 5s);
+		CPPUNIT_ASSERT(sent);
+		_transport->deliver(R"({"jsonrpc":"2.0","id":)" + sent->get("id").toString() + R"(,"result":{"a":)" +
+			std::string(999, '[') + std::string(999, ']') + "}}");
+		Poco::Dynamic::Var result = call.get();
+		CPPUNIT_ASSERT(result.type() == typeid(Poco::JSON::Object::Ptr));
 	}
 
 	void testLateAnswerIgnored()

@@ -6,6 +6,7 @@
 
 
 #include "OversizedMessage.h"
+#include "Poco/JSON/Object.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 
@@ -20,6 +21,8 @@ class OversizedMessageTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testIdAtTheEnd);
 	CPPUNIT_TEST(testNoIdWhenUnsure);
 	CPPUNIT_TEST(testErrorResponseAfterStreaming);
+	CPPUNIT_TEST(testIdValue);
+	CPPUNIT_TEST(testParseDepth);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -43,6 +46,31 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string(), McpMessageText::responseId("", R"(,"item":{"jsonrpc":"2.0","id":4}})"));
 		CPPUNIT_ASSERT_EQUAL(std::string(), McpMessageText::responseId("", R"(,"jsonrpc":"2.0","id":4)"));
 		CPPUNIT_ASSERT_EQUAL(std::string(), McpMessageText::responseId(R"({"result":{"text":"aaaa)", R"(aaaa"}})"));
+	}
+
+	void testIdValue()
+	{
+		CPPUNIT_ASSERT(McpMessageText::idValue("12") == Poco::Int64(12));
+		CPPUNIT_ASSERT(McpMessageText::idValue("-3") == Poco::Int64(-3));
+		CPPUNIT_ASSERT_EQUAL(std::string("a-1"), McpMessageText::idValue("\"a-1\"").extract<std::string>());
+		CPPUNIT_ASSERT(McpMessageText::idValue("").isEmpty());
+		CPPUNIT_ASSERT(McpMessageText::idValue("1-2").isEmpty());
+	}
+
+	void testParseDepth()
+	{
+		// A result 1000 levels deep in its message parses; one level more
+		// than the limit does not, and the problem says why.
+		auto nested = [](std::size_t levels)
+		{
+			return R"({"jsonrpc":"2.0","id":1,"result":)" + std::string(levels, '[') + std::string(levels, ']') + "}";
+		};
+		CPPUNIT_ASSERT(McpMessageText::parse(nested(McpMessageText::MAX_DEPTH)).type() == typeid(Poco::JSON::Object::Ptr));
+		std::string deep = nested(McpMessageText::MAX_DEPTH + 2);
+		CPPUNIT_ASSERT_THROW(McpMessageText::parse(deep), Poco::Exception);
+		CPPUNIT_ASSERT(McpMessageText::problemOf(deep).find("nested deeper") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::string("was not valid JSON"), McpMessageText::problemOf("{\"a\":"));
+		CPPUNIT_ASSERT_EQUAL(std::string("1"), McpMessageText::responseId(deep));
 	}
 
 	void testErrorResponseAfterStreaming()

@@ -137,6 +137,8 @@ class StdioTransportTest: public CppUnit::TestFixture
 #endif
 	CPPUNIT_TEST(testEnvAndCwd);
 	CPPUNIT_TEST(testCommandNotFound);
+	CPPUNIT_TEST(testMessagesHideArguments);
+	CPPUNIT_TEST(testShowArgsShowsArguments);
 	CPPUNIT_TEST(testConfigurationErrors);
 	CPPUNIT_TEST(testRestart);
 	CPPUNIT_TEST_SUITE_END();
@@ -431,6 +433,63 @@ public:
 		}
 	}
 
+	void testMessagesHideArguments()
+	{
+		// Arguments often carry tokens, and what a failed start or a death
+		// says reaches /health: the command and the number of arguments only.
+		configure("nash-mcp-no-such-command-here", {"--token", "tok-SECRET-123"}, {{"env.API_KEY", "env-SECRET-456"}});
+		try
+		{
+			_transport->start(*_listener);
+			CPPUNIT_FAIL("a missing command must be refused");
+		}
+		catch (Poco::FileNotFoundException& exc)
+		{
+			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("nash-mcp-no-such-command-here") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("2 arguments hidden; set show_args = true to show them") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("tok-SECRET-123") == std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("env-SECRET-456") == std::string::npos);
+		}
+
+		startCommand("sh", {"-c", "exit 7", "tok-SECRET-123"}, {{"env.API_KEY", "env-SECRET-456"}});
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		std::string reason = _listener->closeReason();
+		CPPUNIT_ASSERT_MESSAGE(reason, reason.find("exited with code 7") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(reason, reason.find("command line: sh (3 arguments hidden; set show_args = true to show them)") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(reason, reason.find("SECRET") == std::string::npos);
+
+		startCommand("sh", {"-c", "exit 0"}, {{"show_args", "false"}});
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		CPPUNIT_ASSERT_MESSAGE(_listener->closeReason(), _listener->closeReason().find("exit 0") == std::string::npos);
+	}
+
+	void testShowArgsShowsArguments()
+	{
+		configure("nash-mcp-no-such-command-here", {"--token", "tok-SECRET-123"}, {{"show_args", "true"}, {"env.API_KEY", "env-SECRET-456"}});
+		try
+		{
+			_transport->start(*_listener);
+			CPPUNIT_FAIL("a missing command must be refused");
+		}
+		catch (Poco::FileNotFoundException& exc)
+		{
+			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("command line: nash-mcp-no-such-command-here --token tok-SECRET-123)") != std::string::npos);
+			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("env-SECRET-456") == std::string::npos);
+		}
+
+		// Shown as a shell would need them: quoted where they hold blanks or quotes.
+		startCommand("sh", {"-c", "exit 5", "it's"}, {{"show_args", "true"}, {"env.API_KEY", "env-SECRET-456"}});
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		std::string reason = _listener->closeReason();
+		CPPUNIT_ASSERT_MESSAGE(reason, reason.find("exited with code 5 (command line: sh -c 'exit 5' 'it'\\''s')") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(reason, reason.find("env-SECRET-456") == std::string::npos);
+
+		// Without arguments there is nothing to hide.
+		startCommand("true", {});
+		CPPUNIT_ASSERT(_listener->waitForClose(10s));
+		CPPUNIT_ASSERT_MESSAGE(_listener->closeReason(), _listener->closeReason().find("(command line: true)") != std::string::npos);
+	}
+
 	void testConfigurationErrors()
 	{
 		Nash::StdioTransport transport;
@@ -442,6 +501,9 @@ public:
 		section->remove("args");
 		section->setString("shutdown_timeout", "never");
 		expectConfigureError(transport, *section, "shutdown_timeout");
+		section->remove("shutdown_timeout");
+		section->setString("show_args", "perhaps");
+		expectConfigureError(transport, *section, "show_args");
 	}
 
 	void testRestart()

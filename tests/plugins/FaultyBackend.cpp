@@ -9,11 +9,13 @@
 //   hang = true          after the events, wait until cancelled
 //   cancel_marker = FILE write "cancelled" to FILE when the cancellation arrives
 //   complete_fails = true  complete() throws too
+//   configure_error = TEXT configure() throws a Poco::Exception with TEXT
 //
 
 
 #include "Nash/BackendException.h"
 #include "Nash/Plugin.h"
+#include "Poco/Exception.h"
 #include "Poco/FileStream.h"
 #include <chrono>
 
@@ -26,6 +28,7 @@ class FaultyBackend: public Nash::ModelBackend
 public:
 	void configure(const std::string&, const Poco::Util::AbstractConfiguration& section) override
 	{
+		if (section.has("configure_error")) throw Poco::InvalidArgumentException(section.getString("configure_error"));
 		_events = section.getInt("events", 3);
 		_fail = section.getBool("fail", false);
 		_message = section.getString("message", "upstream refused the request");

@@ -37,6 +37,7 @@ class BackendRegistryTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testBareModelName);
 	CPPUNIT_TEST(testUnknownIs400);
 	CPPUNIT_TEST(testUnavailableIs503);
+	CPPUNIT_TEST(testUnavailableErrorShowsNoCredentials);
 	CPPUNIT_TEST(testAnyModelBackendAndSlashInModelNames);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -93,6 +94,32 @@ public:
 		CPPUNIT_ASSERT_EQUAL(503, statusOf(*_registry, "broken/x"));
 		CPPUNIT_ASSERT_EQUAL(503, statusOf(*_registry, "broken"));
 		CPPUNIT_ASSERT_EQUAL(200, statusOf(*_registry, ""));
+	}
+
+	void testUnavailableErrorShowsNoCredentials()
+	{
+		// /health and every 503 show the error: the URL's host stays, its
+		// password and api_key do not.
+		_registry->addUnavailable("leaky", "openai", "cannot reach http://user:s3cretpw@[::1]:9/v1?api_key=k3y&x=1");
+		const std::string shown = "cannot reach http://***@[::1]:9/v1?api_key=***&x=1";
+		bool found = false;
+		for (const auto& status: _registry->status())
+		{
+			if (status.name != "leaky") continue;
+			found = true;
+			CPPUNIT_ASSERT_EQUAL(shown, status.error);
+		}
+		CPPUNIT_ASSERT(found);
+		try
+		{
+			_registry->resolve("leaky");
+			CPPUNIT_FAIL("an unavailable backend must be refused");
+		}
+		catch (Nash::HttpError& error)
+		{
+			CPPUNIT_ASSERT_EQUAL(503, error.status());
+			CPPUNIT_ASSERT_EQUAL(std::string("Backend 'leaky' is not available: ") + shown, error.message());
+		}
 	}
 
 	void testAnyModelBackendAndSlashInModelNames()

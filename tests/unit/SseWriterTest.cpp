@@ -5,8 +5,10 @@
 
 #include "core/http/SseWriter.h"
 #include "core/api/nash/StreamEvents.h"
+#include "Poco/Exception.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <sstream>
+#include <stdexcept>
 
 
 namespace {
@@ -49,6 +51,7 @@ class SseWriterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(SseWriterTest);
 	CPPUNIT_TEST(testFraming);
 	CPPUNIT_TEST(testEvents);
+	CPPUNIT_TEST(testMessageOfShowsNoCredentials);
 	CPPUNIT_TEST(testFailedWriteMarksClientGone);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -75,6 +78,16 @@ public:
 		delta.name = "add";
 		delta.argumentsFragment = "{\"a\":";
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"tool_call_delta\": {\"index\": 1, \"id\": \"call_1\", \"name\": \"add\", \"arguments\": \"{\\\"a\\\":\"}}"), Nash::StreamEvents::toolCall(delta));
+	}
+
+	void testMessageOfShowsNoCredentials()
+	{
+		// What a backend's exception says goes into an error event: its URLs
+		// lose their user information and credential parameters.
+		CPPUNIT_ASSERT_EQUAL(std::string("cannot reach http://***@h:1/v1?api_key=*** (refused)"),
+			Nash::StreamEvents::messageOf(Poco::IOException("cannot reach http://u:pw@h:1/v1?api_key=k3y (refused)")));
+		CPPUNIT_ASSERT_EQUAL(std::string("https://***@h/"), Nash::StreamEvents::messageOf(std::runtime_error("https://u:pw@h/")));
+		CPPUNIT_ASSERT_EQUAL(std::string("upstream answered 401"), Nash::StreamEvents::messageOf(Poco::Exception("upstream answered 401")));
 	}
 
 	void testFailedWriteMarksClientGone()

@@ -323,6 +323,9 @@ Poco::JSON::Object::Ptr DemoServer::callTool(const Poco::JSON::Object::Ptr& para
 		double a = 0, b = 0;
 		if (!numberArgument(args, "a", a) || !numberArgument(args, "b", b)) return textResult("add needs 'a' and 'b', two numbers", true);
 		double sum = a + b;
+		// JSON has no infinity: a sum past the largest double is a tool
+		// error, not a number no client could parse.
+		if (!std::isfinite(sum)) return textResult("the sum of 'a' and 'b' is too large for a JSON number", true);
 		Poco::JSON::Object::Ptr result = textResult(formatNumber(sum));
 		Poco::JSON::Object::Ptr structured = object();
 		structured->set("sum", sum);

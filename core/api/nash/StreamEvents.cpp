@@ -5,6 +5,7 @@
 
 #include "core/api/nash/StreamEvents.h"
 #include "core/json/JsonText.h"
+#include "NashUpstream/Redaction.h"
 #include "Poco/Exception.h"
 
 
@@ -66,11 +67,13 @@ std::string StreamEvents::toolCall(const ToolCallDelta& delta)
 
 std::string StreamEvents::messageOf(const std::exception& exc)
 {
+	// A backend's message may quote the URL it failed to reach, with the
+	// credentials of its base_url: no plugin is trusted to have removed them.
 	if (auto* poco = dynamic_cast<const Poco::Exception*>(&exc))
 	{
-		return poco->message().empty() ? poco->displayText() : poco->message();
+		return NashUpstream::Redaction::text(poco->message().empty() ? poco->displayText() : poco->message());
 	}
-	return exc.what();
+	return NashUpstream::Redaction::text(exc.what());
 }
 
 

@@ -30,7 +30,8 @@ public:
 
 	static std::string messageOf(const std::exception& exc);
 		/// What a client is told of a backend failure: the exception's own
-		/// message (its display text when the message is empty).
+		/// message (its display text when the message is empty), without the
+		/// credentials of the URLs in it (NashUpstream::Redaction::text()).
 };
 
 

@@ -34,6 +34,36 @@ bool endsWith(const std::string& text, const std::string& suffix)
 }
 
 
+int hexValue(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+
+std::string percentDecoded(const std::string& name)
+	/// A parameter's name as the server reads it: "api%5Fkey" is api_key.
+{
+	std::string result;
+	result.reserve(name.size());
+	for (std::size_t i = 0; i < name.size(); ++i)
+	{
+		if (name[i] == '%' && i + 2 < name.size() && hexValue(name[i + 1]) >= 0 && hexValue(name[i + 2]) >= 0)
+		{
+			result += static_cast<char>(hexValue(name[i + 1]) * 16 + hexValue(name[i + 2]));
+			i += 2;
+		}
+		else
+		{
+			result += name[i];
+		}
+	}
+	return result;
+}
+
+
 } // namespace
 
 
@@ -71,10 +101,11 @@ std::string Redaction::parameters(const std::string& list)
 		std::size_t end = list.find_first_of("&;", begin);
 		std::string parameter = list.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
 		std::size_t equals = parameter.find('=');
-		if (equals != std::string::npos && equals > 0 && equals + 1 < parameter.size() && isCredentialName(parameter.substr(0, equals)))
+		// Another URL may ride in a value (redirect_uri=http://user:pw@...).
+		if (equals != std::string::npos && equals > 0 && equals + 1 < parameter.size() && isCredentialName(percentDecoded(parameter.substr(0, equals))))
 			result += parameter.substr(0, equals + 1) + mask;
 		else
-			result += parameter;
+			result += text(parameter);
 		if (end == std::string::npos) break;
 		result += list[end];
 		begin = end + 1;
@@ -99,7 +130,8 @@ std::string Redaction::afterScheme(const std::string& rest)
 	std::size_t query = tail.find('?');
 	if (query != std::string::npos && fragment != std::string::npos && query > fragment) query = std::string::npos;
 	std::size_t pathEnd = std::min(query, fragment);
-	result += tail.substr(0, pathEnd);
+	// A path may hold another URL (proxies, archives: /get/http://user:pw@host/).
+	result += text(tail.substr(0, pathEnd));
 	if (query != std::string::npos)
 	{
 		std::size_t queryEnd = fragment == std::string::npos ? tail.size() : fragment;

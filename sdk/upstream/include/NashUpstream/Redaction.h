@@ -29,6 +29,9 @@ class Redaction
 	///         https://host/x?api_key=sk-1&model=m  ->  https://host/x?api_key=***&model=m
 	///   - Known secrets (a configured API key) become "[redacted]" wherever
 	///     they appear.
+	///   - A URL inside another one's path or in the value of a parameter
+	///     (redirect_uri=http://user:pw@host/) is redacted the same way;
+	///     parameter names are compared percent-decoded (api%5Fkey).
 	///
 	/// A URL is found by its "://"; it ends at a blank, a quote, '<', '>' or
 	/// '`'. Its parts are those of RFC 3986: a password that holds '/', '?',
