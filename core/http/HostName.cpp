@@ -47,12 +47,16 @@ bool isRegName(const std::string& text)
 
 bool isPort(const std::string& text)
 {
+	// Empty is allowed (RFC 3986: port = *DIGIT); a number past 65535 names
+	// no port.
 	if (text.size() > 5) return false;
+	long value = 0;
 	for (char c: text)
 	{
 		if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+		value = value * 10 + (c - '0');
 	}
-	return true;
+	return value <= 65535;
 }
 
 

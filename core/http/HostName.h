@@ -21,8 +21,9 @@ class HostName
 public:
 	static bool isValidField(const std::string& value);
 		/// A reg-name, an IPv4 address or a bracketed IPv6 address, then
-		/// optionally ":" and up to five digits. Empty is valid (RFC 9112
-		/// sends an empty Host for a target without authority).
+		/// optionally ":" and a port number up to 65535. Empty is valid
+		/// (RFC 9112 sends an empty Host for a target without authority),
+		/// though not to this server (see RequestParser).
 
 	static std::string name(const std::string& value);
 		/// The host of value without its port, lower case, an IPv6 address

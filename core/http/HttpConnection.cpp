@@ -310,7 +310,7 @@ bool HttpConnection::serveRequest(Next& next)
 		{
 			Poco::Logger::get("nash.http").error("Request from %s failed: %s", _clientKey, LogText::escape(exc.what()));
 		}
-		keepAlive = response.getKeepAlive();
+		keepAlive = response.getKeepAlive() && !request.bodyWithheld();
 		delimitedByClose = response.delimitedByClose();
 	}
 	MemoryRelease::afterRequest(static_cast<std::size_t>(_parser.bodyBytesRead()));
@@ -379,7 +379,7 @@ std::size_t HttpConnection::readBody(char* buffer, std::size_t size)
 			return 0;
 		case RequestParser::Phase::Failed:
 			_broken = true;
-			throw HttpError::badRequest(_parser.failureReason());
+			throw HttpError(_parser.failureStatus(), _parser.failureReason());
 		case RequestParser::Phase::Body:
 			break;
 		}

@@ -10,6 +10,7 @@
 #include "core/http/ServerRequest.h"
 #include "Poco/Exception.h"
 #include "Poco/JSON/JSONException.h"
+#include "Poco/Net/HTTPServerResponse.h"
 #include "Poco/Format.h"
 #include "Poco/String.h"
 #include <algorithm>
@@ -31,6 +32,12 @@ public:
 		_serverRequest(ServerRequest::of(request)),
 		_request(request)
 	{
+	}
+
+	bool awaitingContinue() const
+		/// The client waits for "100 Continue" before it sends the body.
+	{
+		return _serverRequest && _serverRequest->awaitingContinue();
 	}
 
 	std::size_t read(char* buffer, std::size_t size)
@@ -95,7 +102,10 @@ std::string RequestBody::read(Poco::Net::HTTPServerRequest& request, std::size_t
 		Poco::Int64 length = request.getContentLength64();
 		if (length < 0 || static_cast<Poco::UInt64>(length) > maxBytes)
 		{
-			if (length > 0 && static_cast<Poco::UInt64>(length) <= drainLimit) source.discard(static_cast<std::size_t>(length));
+			// A client that waits for 100 Continue sends nothing: it gets
+			// the answer at once, and the connection closes after it.
+			if (source.awaitingContinue()) request.response().setKeepAlive(false);
+			else if (length > 0 && static_cast<Poco::UInt64>(length) <= drainLimit) source.discard(static_cast<std::size_t>(length));
 			throw HttpError(413, tooLarge);
 		}
 		body.reserve(static_cast<std::size_t>(length));

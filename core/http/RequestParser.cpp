@@ -31,6 +31,9 @@ struct RequestParser::State
 	bool inTarget = false;
 	std::string methodBytes;
 		/// The first bytes of the message, to tell an unknown method from garbage.
+	std::size_t trailerBytes = 0;
+	int trailerFields = 0;
+		/// The trailer section of a chunked body, held to the head's limits.
 	bool methodPending = false;
 		/// llhttp refused the method before its end: the bytes up to the
 		/// space after it decide between 501 and 400, however they arrive.
@@ -129,10 +132,29 @@ struct RequestParser::Callbacks
 		return 0;
 	}
 
+	static int onMethodComplete(llhttp_t* parser)
+	{
+		// Known this early, a refusal of the rest of the head still names
+		// the method in the log.
+		of(parser)._state->head.method = llhttp_method_name(static_cast<llhttp_method_t>(parser->method));
+		return 0;
+	}
+
+	static int trailerBytes(llhttp_t* parser, std::size_t length)
+		/// Counts bytes of the trailer section against the head's limit.
+	{
+		RequestParser& self = of(parser);
+		State& state = *self._state;
+		state.trailerBytes += length;
+		if (state.trailerBytes > self._limits.maxHeadBytes)
+			return userError(parser, 431, "The request's trailer fields are larger than the limit of " + std::to_string(self._limits.maxHeadBytes) + " bytes (server.max_header_bytes)");
+		return 0;
+	}
+
 	static int onHeaderField(llhttp_t* parser, const char* at, std::size_t length)
 	{
 		State& state = *of(parser)._state;
-		if (state.phase != Phase::Head) return 0;
+		if (state.phase != Phase::Head) return trailerBytes(parser, length);
 		state.fieldName.append(at, length);
 		return 0;
 	}
@@ -141,7 +163,13 @@ struct RequestParser::Callbacks
 	{
 		RequestParser& self = of(parser);
 		State& state = *self._state;
-		if (state.phase != Phase::Head) return 0;
+		if (state.phase != Phase::Head)
+		{
+			// Trailer fields are read and dropped, within the head's limits.
+			if (++state.trailerFields > self._limits.maxFields)
+				return userError(parser, 431, "The request has more than " + std::to_string(self._limits.maxFields) + " trailer fields (server.max_header_fields)");
+			return 0;
+		}
 		if (state.fieldName.empty()) return userError(parser, 400, "A header field has no name");
 		if (static_cast<int>(state.head.fields.size()) >= self._limits.maxFields)
 			return userError(parser, 431, "The request has more than " + std::to_string(self._limits.maxFields) + " header fields (server.max_header_fields)");
@@ -152,7 +180,7 @@ struct RequestParser::Callbacks
 	static int onHeaderValue(llhttp_t* parser, const char* at, std::size_t length)
 	{
 		State& state = *of(parser)._state;
-		if (state.phase != Phase::Head) return 0;
+		if (state.phase != Phase::Head) return trailerBytes(parser, length);
 		state.fieldValue.append(at, length);
 		return 0;
 	}
@@ -209,6 +237,7 @@ RequestParser::RequestParser(const Limits& limits):
 {
 	llhttp_settings_init(&_state->settings);
 	_state->settings.on_message_begin = &Callbacks::onMessageBegin;
+	_state->settings.on_method_complete = &Callbacks::onMethodComplete;
 	_state->settings.on_url = &Callbacks::onUrl;
 	_state->settings.on_url_complete = &Callbacks::onUrlComplete;
 	_state->settings.on_header_field = &Callbacks::onHeaderField;
@@ -462,6 +491,13 @@ void RequestParser::completeHead()
 		fail(400, "An HTTP/1.1 request must have a Host header field");
 		return;
 	}
+	// An empty Host is what a client sends for a target without authority
+	// (RFC 9112 3.2); every target of this server has one.
+	if (hosts == 1 && head.versionMinor == 1 && Poco::trim(*head.find("Host")).empty())
+	{
+		fail(400, "The Host header field is empty; it must name this server");
+		return;
+	}
 	if (hosts == 1 && !HostName::isValidField(*head.find("Host")))
 	{
 		fail(400, "The Host header field is not a valid host name with an optional port");
@@ -528,6 +564,9 @@ void RequestParser::nextMessage()
 	state.inFieldValue = false;
 	state.inTarget = false;
 	state.methodBytes.clear();
+	state.methodPending = false;
+	state.trailerBytes = 0;
+	state.trailerFields = 0;
 	state.bodyBytes = 0;
 }
 

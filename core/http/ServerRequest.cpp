@@ -101,17 +101,25 @@ bool ServerRequest::secure() const
 
 std::size_t ServerRequest::readBody(char* buffer, std::size_t size)
 {
-	if (!_continueSent)
-	{
-		_continueSent = true;
-		// Only an HTTP/1.1 client may wait for it (RFC 9110 10.1.1), and only
-		// while no final answer has been sent.
-		const std::string* expect = _head.find("Expect");
-		if (expect && _head.versionMinor == 1 && Poco::icompare(*expect, "100-continue") == 0 && !_response.sent() &&
-		    !_connection.bodyComplete())
-			_response.sendContinue();
-	}
+	if (awaitingContinue()) _response.sendContinue();
+	_continueSent = true;
 	return _connection.readBody(buffer, size);
+}
+
+
+bool ServerRequest::awaitingContinue() const
+{
+	// Only while no final answer has been sent.
+	return !_response.sent() && bodyWithheld();
+}
+
+
+bool ServerRequest::bodyWithheld() const
+{
+	// Only an HTTP/1.1 client may wait for it (RFC 9110 10.1.1).
+	if (_continueSent || _head.versionMinor != 1 || _connection.bodyComplete()) return false;
+	const std::string* expect = _head.find("Expect");
+	return expect && Poco::icompare(*expect, "100-continue") == 0;
 }
 
 

@@ -51,6 +51,15 @@ public:
 		/// body's framing is broken or the client closed before its end,
 		/// 408 when the request's deadline passed.
 
+	bool awaitingContinue() const;
+		/// The client asked for "100 Continue" and has not had it (nor a
+		/// final answer): it may not send its body until it does.
+
+	bool bodyWithheld() const;
+		/// The client asked for "100 Continue" and never had it, and its
+		/// body is not complete: after a final answer it may send the body
+		/// or not, so the connection cannot carry another request.
+
 	bool hasBody() const;
 		/// Content-Length above 0 or chunked.
 	bool bodyComplete() const;

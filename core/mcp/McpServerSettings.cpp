@@ -357,6 +357,13 @@ std::vector<McpServerSettings> McpServerSettings::fromJson(const std::string& te
 					section->setString("env." + envName, expandEnvironment(jsonString(env->get(envName), where + ".env." + envName, origin)));
 			}
 			if (entry->has("cwd")) section->setString("cwd", jsonString(entry->get("cwd"), where + ".cwd", origin));
+			if (entry->has("show_args"))
+			{
+				Poco::Dynamic::Var show = entry->get("show_args");
+				if (show.type() != typeid(bool))
+					throw Poco::DataFormatException(origin + ": '" + where + ".show_args' must be true or false");
+				section->setString("show_args", show.extract<bool>() ? "true" : "false");
+			}
 		}
 		else
 		{

@@ -123,6 +123,8 @@ std::vector<Case> cases()
 		{"negative chunk size", post(chunked, "-2\r\n{}\r\n0\r\n\r\n"), {400}, false},
 		{"chunk size with trailing space", post(chunked, hex(json.size()) + " \r\n" + json + "\r\n0\r\n\r\n"), {400}, false},
 		{"chunk data without its CRLF", post(chunked, hex(json.size()) + "\r\n" + json + "XX0\r\n\r\n"), {400}, false},
+		{"too many trailer fields", post(chunked, "0\r\n" + [] { std::string f; for (int i = 0; i < 150; ++i) f += "T" + std::to_string(i) + ": 1\r\n"; return f; }() + "\r\n"), {431}, false},
+		{"trailer over the head limit", post(chunked, "0\r\nT: " + std::string(20000, 't') + "\r\n\r\n"), {431}, false},
 		{"trailer section ending in a request line", post(chunked, hex(json.size()) + "\r\n" + json + "\r\n0\r\n" + get("/health")), {400}, false},
 		{"body cut before the last chunk, client half-closed", post(chunked, hex(json.size()) + "\r\n" + json + "\r\n"), {400}, false, false, true},
 		{"body cut before its length, client half-closed", post("Content-Length: 100\r\n", json), {400}, false, false, true},
@@ -173,6 +175,9 @@ std::vector<Case> cases()
 		{"space before the colon of Host", get("/v1/models", "Host : evil.example\r\n"), {400}, false},
 		{"Host not a host name", get("/v1/models", "Host: a b\r\n"), {400}, false},
 		{"Host with a bad port", get("/v1/models", "Host: localhost:80a\r\n"), {400}, false},
+		{"empty Host in HTTP/1.1", get("/v1/models", "Host: \r\n"), {400}, false},
+		{"Host with a port past 65535", get("/v1/models", "Host: localhost:99999\r\n"), {400}, false},
+		{"Host with an empty port", get("/v1/models", "Host: localhost:\r\n"), {200}, true},
 		{"Host with user information", get("/v1/models", "Host: user@localhost\r\n"), {400}, false},
 		{"Host 127.0.0.1 with port", get("/v1/models", "Host: 127.0.0.1:8001\r\n"), {200}, true},
 		{"Host 127.1.2.3", get("/v1/models", "Host: 127.1.2.3\r\n"), {200}, true},
@@ -191,6 +196,7 @@ std::vector<Case> cases()
 
 		// Expectations and methods without a body in the answer.
 		{"100-continue", post("Expect: 100-continue\r\nContent-Length: " + std::to_string(json.size()) + "\r\n", json), {100, 200}, true},
+		{"no 100 Continue for a body over the limit", post("Expect: 100-continue\r\nContent-Length: 99999999\r\n", ""), {413}, false},
 		{"no 100-continue for HTTP/1.0", post("Expect: 100-continue\r\nContent-Length: " + std::to_string(json.size()) + "\r\n", json, "HTTP/1.0"), {200}, false},
 		{"unknown expectation", post("Expect: something\r\nContent-Length: " + std::to_string(json.size()) + "\r\n", json), {417}, false},
 		{"HEAD has no body", "HEAD /health HTTP/1.1\r\nHost: localhost\r\n\r\n" + get("/v1/models"), {200, 200}, true, true},

@@ -130,7 +130,7 @@ public:
 		Poco::Environment::set("NASH_MCP_TEST_TOKEN", "t0ken");
 		auto servers = Nash::McpServerSettings::fromJson(R"({
 			"mcpServers": {
-				"files": {"command": "npx", "args": ["-y", "@scope/server", "/data"], "env": {"KEY": "${NASH_MCP_TEST_TOKEN}", "N": 3}, "cwd": "/srv", "timeout": 90},
+				"files": {"command": "npx", "args": ["-y", "@scope/server", "/data"], "env": {"KEY": "${NASH_MCP_TEST_TOKEN}", "N": 3}, "cwd": "/srv", "timeout": 90, "show_args": true},
 				"remote": {"type": "http", "url": "https://example.invalid/mcp", "headers": {"Authorization": "Bearer ${NASH_MCP_TEST_TOKEN}"},
 					"oauth": {"grant": "client_credentials", "client_id": "gw", "client_secret": "${SECRET}", "authorization_timeout": 60, "enabled": true}},
 				"old": {"type": "sse", "url": "https://example.invalid/sse", "disabled": true}
@@ -148,6 +148,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("t0ken"), files.transportConfig->getRawString("env.KEY"));
 		CPPUNIT_ASSERT_EQUAL(std::string("3"), files.transportConfig->getRawString("env.N"));
 		CPPUNIT_ASSERT_EQUAL(std::string("/srv"), files.transportConfig->getRawString("cwd"));
+		CPPUNIT_ASSERT_EQUAL(std::string("true"), files.transportConfig->getRawString("show_args"));
 		const auto& remote = byName["remote"];
 		CPPUNIT_ASSERT_EQUAL(std::string("mcp_http"), remote.plugin);
 		CPPUNIT_ASSERT_EQUAL(std::string("https://example.invalid/mcp"), remote.transportConfig->getRawString("url"));
@@ -177,6 +178,7 @@ public:
 		expectJsonError(R"({"mcpServers": {"a": {"type": "carrier-pigeon", "url": "x"}}})", "mcpServers.a.type");
 		expectJsonError(R"({"mcpServers": {"a": {"command": "x", "timeout": "long"}}})", "mcpServers.a.timeout");
 		expectJsonError(R"({"mcpServers": {"a": {"command": "x", "disabled": "yes"}}})", "mcpServers.a.disabled");
+		expectJsonError(R"({"mcpServers": {"a": {"command": "x", "show_args": "yes"}}})", "mcpServers.a.show_args");
 		expectJsonError(R"({"mcpServers": {"a.b": {"command": "x"}}})", "a.b");
 		expectJsonError(R"({"mcpServers": {"a": {"url": "http://x/mcp", "oauth": "yes"}}})", "mcpServers.a.oauth");
 		expectJsonError(R"({"mcpServers": {"a": {"url": "http://x/mcp", "oauth": {"scope": ["a"]}}}})", "mcpServers.a.oauth.scope");
