@@ -5,6 +5,7 @@
 
 #include "core/app/LlmServerApplication.h"
 #include "core/app/EscapingPatternFormatter.h"
+#include "core/http/MemoryRelease.h"
 #include "core/chat/BackendRegistry.h"
 #include "core/http/ClientDisconnectWatcher.h"
 #include "core/app/HangupListener.h"
@@ -167,6 +168,7 @@ void LlmServerApplication::initialize(Poco::Util::Application& self)
 {
 	// Before the logging configuration is read, which may name it.
 	EscapingPatternFormatter::registerClass();
+	MemoryRelease::configure();
 	Poco::AutoPtr<Poco::Util::MapConfiguration> defaults = builtInDefaults();
 	// The demo MCP server built beside the binary, so that /v1/mcp answers on
 	// a fresh machine; [mcp.demo] enabled = false turns it off.

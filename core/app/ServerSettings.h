@@ -63,7 +63,7 @@ struct ServerSettings
 		/// Below threads.max, so that /health and short calls still get a thread.
 	int maxConnections = 10000;
 		/// Open connections at once; more are answered 503 and closed.
-	int maxConnectionsPerClient = 512;
+	int maxConnectionsPerClient = 1024;
 		/// Open connections of one client address; 0: no limit.
 	bool reusePort = false;
 		/// SO_REUSEPORT: off, so that a second instance cannot silently

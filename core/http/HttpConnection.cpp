@@ -313,21 +313,43 @@ bool HttpConnection::serveRequest(Next& next)
 		keepAlive = response.getKeepAlive() && !request.bodyWithheld();
 		delimitedByClose = response.delimitedByClose();
 	}
-	MemoryRelease::afterRequest(static_cast<std::size_t>(_parser.bodyBytesRead()));
 	if (!answered)
 	{
+		releaseBuffers();
 		next = Next::Close;
 		return false;
 	}
 	// The answer said the connection stays: the rest of the body (a GET's,
 	// or one the handler refused unread) is read and dropped, never parsed
 	// as a request; too much of it closes the connection instead.
-	if (delimitedByClose || !keepAlive || _broken || !finishBody(settings.drainLimitBytes))
+	bool stays = !delimitedByClose && keepAlive && !_broken && finishBody(settings.drainLimitBytes);
+	releaseBuffers();
+	if (!stays)
 	{
 		next = Next::Linger;
 		return false;
 	}
 	return true;
+}
+
+
+void HttpConnection::releaseBuffers()
+{
+	// A large body leaves its capacity in the connection's buffers; given
+	// back, the allocator can return it to the system.
+	const std::size_t kept = 4 * readChunk;
+	if (_bodyPos == _body.size() && _body.capacity() > kept)
+	{
+		std::string().swap(_body);
+		_bodyPos = 0;
+	}
+	compactInput();
+	if (_input.capacity() > kept)
+	{
+		std::string(_input.data() + _inputPos, _input.size() - _inputPos).swap(_input);
+		_inputPos = 0;
+	}
+	MemoryRelease::afterRequest(static_cast<std::size_t>(_parser.bodyBytesRead()));
 }
 
 

@@ -109,6 +109,10 @@ private:
 		/// Serves the request whose head is complete. True when the
 		/// connection goes on with the next request.
 	bool finishBody(std::size_t limit);
+	void releaseBuffers();
+		/// After a request: the buffers' memory beyond a few reads goes
+		/// back to the allocator, and after a large body to the system
+		/// (MemoryRelease).
 		/// Reads and drops the rest of the body, up to limit bytes; true
 		/// when the body ended.
 	void receiveForBody();

@@ -13,6 +13,14 @@
 namespace Nash {
 
 
+void MemoryRelease::configure()
+{
+#if defined(__GLIBC__)
+	mallopt(M_MMAP_THRESHOLD, static_cast<int>(THRESHOLD));
+#endif
+}
+
+
 void MemoryRelease::afterRequest(std::size_t bodyBytes)
 {
 #if defined(__GLIBC__)

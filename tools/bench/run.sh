@@ -156,6 +156,8 @@ port_file = $WORK/server.port
 threads.max = 10400
 max_streams = 10300
 queue.max = 16384
+max_connections = 20000
+max_connections_per_client = 0
 keepalive.max_requests = 100000
 [backend.openai]
 plugin = openai
