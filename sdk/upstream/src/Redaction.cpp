@@ -11,8 +11,17 @@
 namespace NashUpstream {
 
 
-const std::string Redaction::mask("***");
-const std::string Redaction::secretMask("[redacted]");
+namespace {
+
+
+// Internal: this library is linked into the server and into each plugin, and
+// a global of the same name in both would be one definition twice.
+const char* const mask = "***";
+const char* const secretMask = "[redacted]";
+const std::size_t secretMaskLength = 10;
+
+
+} // namespace
 
 
 namespace {
@@ -103,7 +112,7 @@ std::string Redaction::parameters(const std::string& list)
 		std::size_t equals = parameter.find('=');
 		// Another URL may ride in a value (redirect_uri=http://user:pw@...).
 		if (equals != std::string::npos && equals > 0 && equals + 1 < parameter.size() && isCredentialName(percentDecoded(parameter.substr(0, equals))))
-			result += parameter.substr(0, equals + 1) + mask;
+			result += parameter.substr(0, equals + 1) + std::string(mask);
 		else
 			result += text(parameter);
 		if (end == std::string::npos) break;
@@ -122,7 +131,7 @@ std::string Redaction::afterScheme(const std::string& rest)
 	// The last '@': an unencoded '@' in a password is not valid, but where
 	// one is, everything before the host is hidden all the same.
 	std::size_t at = authority.rfind('@');
-	std::string result = at == std::string::npos ? authority : mask + authority.substr(at);
+	std::string result = at == std::string::npos ? authority : std::string(mask) + authority.substr(at);
 	if (authorityEnd == std::string::npos) return result;
 
 	std::string tail = rest.substr(authorityEnd);
@@ -181,7 +190,7 @@ std::string Redaction::text(const std::string& text, const std::vector<std::stri
 		while ((at = result.find(secret, at)) != std::string::npos)
 		{
 			result.replace(at, secret.size(), secretMask);
-			at += secretMask.size();
+			at += secretMaskLength;
 		}
 	}
 	return Redaction::text(result);

@@ -61,12 +61,6 @@ public:
 		/// and the names ending in one of them (api_key, access_token,
 		/// client_secret, X-Amz-Signature ...).
 
-	static const std::string mask;
-		/// "***": what is shown in place of user information and parameter values.
-
-	static const std::string secretMask;
-		/// "[redacted]": what is shown in place of a known secret.
-
 private:
 	static std::string afterScheme(const std::string& rest);
 	static std::string parameters(const std::string& list);
