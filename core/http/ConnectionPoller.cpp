@@ -54,6 +54,7 @@ void ConnectionPoller::start()
 	_lastDeadlineCheck = Clock::now();
 	_thread.setName("http-poller");
 	_thread.start(*this);
+	_started = true;
 }
 
 
@@ -75,7 +76,13 @@ void ConnectionPoller::stop()
 		_stop = true;
 	}
 	wake();
-	if (_thread.isRunning()) _thread.join();
+	// Joined even when it already ended: the join is what orders its last
+	// steps before the clean-up here.
+	if (_started)
+	{
+		_thread.join();
+		_started = false;
+	}
 	for (auto& entry: _connections)
 	{
 		try

@@ -82,6 +82,7 @@ private:
 	bool _stopAccepting = false;
 	std::atomic<bool> _stop{false};
 	Poco::Thread _thread;
+	bool _started = false;
 	Clock::time_point _lastRefusalLog;
 	int _refusalsNotLogged = 0;
 };
