@@ -306,7 +306,9 @@ void StdioTransport::send(const std::string& message)
 	}
 	catch (Poco::Exception& exc)
 	{
-		throw Poco::IOException("Could not write to MCP server '" + _serverName + "': " + exc.displayText());
+		// Which program stopped reading is what an operator needs (its
+		// arguments only as show_args allows).
+		throw Poco::IOException("Could not write to MCP server '" + _serverName + "' (command line: " + commandLine() + "): " + exc.displayText());
 	}
 }
 
