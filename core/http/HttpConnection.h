@@ -108,6 +108,13 @@ private:
 	bool serveRequest(Next& next);
 		/// Serves the request whose head is complete. True when the
 		/// connection goes on with the next request.
+	Next readSoon();
+		/// Waits SOON_MICROSECONDS for more of the next request: Serve
+		/// when bytes came (parse them), Wait when none did, Close when
+		/// the client closed.
+
+	static constexpr long SOON_MICROSECONDS = 2000;
+
 	bool finishBody(std::size_t limit);
 	void releaseBuffers();
 		/// After a request: the buffers' memory beyond a few reads goes
