@@ -93,8 +93,13 @@ std::string ErrorResponder::body(const ErrorReply& reply)
 
 void ErrorResponder::send(Poco::Net::HTTPServerResponse& response, const ErrorReply& reply)
 {
-	std::string text = body(reply);
-	response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+	send(response, reply.status, body(reply));
+}
+
+
+void ErrorResponder::send(Poco::Net::HTTPServerResponse& response, int status, const std::string& text)
+{
+	response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
 	response.setContentType("application/json");
 	response.setChunkedTransferEncoding(false);
 	response.setContentLength(static_cast<std::streamsize>(text.size()));

@@ -43,6 +43,9 @@ public:
 
 	static void send(Poco::Net::HTTPServerResponse& response, const ErrorReply& reply);
 		/// Sends reply as the response. The response must not have been sent.
+
+	static void send(Poco::Net::HTTPServerResponse& response, int status, const std::string& json);
+		/// Sends json (a dialect's error body) with status.
 };
 
 

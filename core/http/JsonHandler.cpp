@@ -60,10 +60,11 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 				// Whatever of the body the client sent is not read: the
 				// connection cannot carry another request.
 				response.setKeepAlive(false);
-				ErrorResponder::send(response, failure);
+				std::string text = errorBody(failure);
+				ErrorResponder::send(response, failure.status, text);
 				entry.status = failure.status;
 				entry.reason = failure.message;
-				entry.bytes = ErrorResponder::body(failure).size();
+				entry.bytes = text.size();
 			}
 			catch (Poco::Exception&)
 			{
@@ -80,6 +81,12 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 				LogText::escape(failure.message));
 	}
 	AccessLog::record(entry);
+}
+
+
+std::string JsonHandler::errorBody(const ErrorReply& reply) const
+{
+	return ErrorResponder::body(reply);
 }
 
 

@@ -8,6 +8,7 @@
 
 
 #include "core/http/AccessLog.h"
+#include "core/http/ErrorResponder.h"
 #include "core/http/HttpError.h"
 #include "core/app/ServerContext.h"
 #include "Nash/CancellationToken.h"
@@ -34,6 +35,10 @@ public:
 protected:
 	virtual void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) = 0;
 		/// The endpoint's work. Throws on any failure.
+
+	virtual std::string errorBody(const ErrorReply& reply) const;
+		/// The body of an error answer in the endpoint's dialect; the
+		/// original's {"detail"} or {"error"} by default.
 
 	void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry);
 		/// Sends json as the whole response with Content-Type application/json.

@@ -5,6 +5,7 @@
 
 #include "core/http/RequestRouter.h"
 #include "core/api/nash/ChatStreamHandler.h"
+#include "core/api/openai/ChatCompletionsHandler.h"
 #include "core/app/HealthHandler.h"
 #include "core/http/MethodNotAllowedHandler.h"
 #include "core/app/ModelsHandler.h"
@@ -94,6 +95,9 @@ std::vector<RequestRouter::Route> RequestRouter::standardRoutes()
 	std::vector<Route> routes;
 	routes.push_back({"POST", "/v1/chat/completions/stream", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new ChatStreamHandler(context));
+	}});
+	routes.push_back({"POST", "/v1/chat/completions", [](ServerContext& context, const std::string&) {
+		return static_cast<Poco::Net::HTTPRequestHandler*>(new ChatCompletionsHandler(context));
 	}});
 	routes.push_back({"POST", "/v1/chat/summarize", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new SummarizeHandler(context));

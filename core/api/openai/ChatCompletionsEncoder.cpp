@@ -1,0 +1,196 @@
+//
+// ChatCompletionsEncoder.cpp
+//
+
+
+#include "core/api/openai/ChatCompletionsEncoder.h"
+#include "core/json/JsonText.h"
+
+
+namespace Nash {
+
+
+ChatCompletionsEncoder::ChatCompletionsEncoder(const std::string& id, long long created, const std::string& model, bool includeUsage):
+	_id(id),
+	_created(created),
+	_model(model),
+	_includeUsage(includeUsage)
+{
+}
+
+
+std::string ChatCompletionsEncoder::prefix() const
+{
+	std::string out = "{\"id\": ";
+	JsonText::appendQuoted(out, _id);
+	out += ", \"object\": \"chat.completion.chunk\", \"created\": " + std::to_string(_created) + ", \"model\": ";
+	JsonText::appendQuoted(out, _model);
+	out += ", \"system_fingerprint\": null";
+	return out;
+}
+
+
+std::string ChatCompletionsEncoder::chunk(const std::string& delta, const std::string& finishReason) const
+{
+	std::string out = prefix();
+	out += ", \"choices\": [{\"index\": 0, \"delta\": " + delta + ", \"logprobs\": null, \"finish_reason\": ";
+	if (finishReason.empty()) out += "null";
+	else JsonText::appendQuoted(out, finishReason);
+	out += "}]";
+	if (_includeUsage) out += ", \"usage\": null";
+	return out + "}";
+}
+
+
+std::string ChatCompletionsEncoder::roleChunk()
+{
+	return chunk("{\"role\": \"assistant\", \"content\": \"\"}", std::string());
+}
+
+
+std::string ChatCompletionsEncoder::contentChunk(const std::string& text)
+{
+	if (text.empty()) return std::string();
+	_text += text;
+	std::string delta = "{\"content\": ";
+	JsonText::appendQuoted(delta, text);
+	return chunk(delta + "}", std::string());
+}
+
+
+std::string ChatCompletionsEncoder::toolCallChunk(const ToolCallDelta& delta)
+{
+	bool first = _toolCalls.find(delta.index) == _toolCalls.end();
+	ToolCall& call = _toolCalls[delta.index];
+	if (!delta.id.empty()) call.id = delta.id;
+	if (!delta.name.empty()) call.name += delta.name;
+	call.arguments += delta.argumentsFragment;
+
+	std::string out = "{\"tool_calls\": [{\"index\": " + std::to_string(delta.index);
+	if (!delta.id.empty() || first)
+	{
+		out += ", \"id\": ";
+		JsonText::appendQuoted(out, call.id);
+		out += ", \"type\": \"function\"";
+	}
+	out += ", \"function\": {";
+	if (!delta.name.empty() || first)
+	{
+		out += "\"name\": ";
+		JsonText::appendQuoted(out, delta.name);
+		out += ", ";
+	}
+	out += "\"arguments\": ";
+	JsonText::appendQuoted(out, delta.argumentsFragment);
+	out += "}}]}";
+	return chunk(out, std::string());
+}
+
+
+void ChatCompletionsEncoder::usage(const Usage& usage)
+{
+	if (!usage.promptTokens.isNull()) _usage.promptTokens = usage.promptTokens;
+	if (!usage.completionTokens.isNull()) _usage.completionTokens = usage.completionTokens;
+}
+
+
+std::string ChatCompletionsEncoder::finishChunk(const std::string& reason)
+{
+	_finishReason = reason.empty() ? (_toolCalls.empty() ? "stop" : "tool_calls") : reason;
+	return chunk("{}", _finishReason);
+}
+
+
+void ChatCompletionsEncoder::appendUsage(std::string& out, const Usage& reported, const Usage& estimate)
+{
+	long long prompt = !reported.promptTokens.isNull() ? reported.promptTokens.value() : (estimate.promptTokens.isNull() ? 0 : estimate.promptTokens.value());
+	long long completion = !reported.completionTokens.isNull() ? reported.completionTokens.value() :
+		(estimate.completionTokens.isNull() ? 0 : estimate.completionTokens.value());
+	out += "{\"prompt_tokens\": " + std::to_string(prompt) + ", \"completion_tokens\": " + std::to_string(completion) +
+		", \"total_tokens\": " + std::to_string(prompt + completion) + "}";
+}
+
+
+std::string ChatCompletionsEncoder::usageChunk(const Usage& estimate) const
+{
+	if (!_includeUsage) return std::string();
+	std::string out = prefix() + ", \"choices\": [], \"usage\": ";
+	appendUsage(out, _usage, estimate);
+	return out + "}";
+}
+
+
+std::string ChatCompletionsEncoder::completion(const Usage& estimate) const
+{
+	std::string out = "{\"id\": ";
+	JsonText::appendQuoted(out, _id);
+	out += ", \"object\": \"chat.completion\", \"created\": " + std::to_string(_created) + ", \"model\": ";
+	JsonText::appendQuoted(out, _model);
+	out += ", \"system_fingerprint\": null, \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": ";
+	// OpenAI's content is null for an answer that is only tool calls.
+	if (_text.empty() && !_toolCalls.empty()) out += "null";
+	else JsonText::appendQuoted(out, _text);
+	out += ", \"refusal\": null";
+	if (!_toolCalls.empty())
+	{
+		out += ", \"tool_calls\": [";
+		bool first = true;
+		for (const auto& entry: _toolCalls)
+		{
+			if (!first) out += ", ";
+			first = false;
+			out += "{\"id\": ";
+			JsonText::appendQuoted(out, entry.second.id);
+			out += ", \"type\": \"function\", \"function\": {\"name\": ";
+			JsonText::appendQuoted(out, entry.second.name);
+			out += ", \"arguments\": ";
+			JsonText::appendQuoted(out, entry.second.arguments);
+			out += "}}";
+		}
+		out += "]";
+	}
+	std::string reason = _finishReason.empty() ? (_toolCalls.empty() ? "stop" : "tool_calls") : _finishReason;
+	out += "}, \"logprobs\": null, \"finish_reason\": ";
+	JsonText::appendQuoted(out, reason);
+	out += "}], \"usage\": ";
+	appendUsage(out, _usage, estimate);
+	return out + "}";
+}
+
+
+std::string ChatCompletionsEncoder::errorType(int status)
+{
+	switch (status)
+	{
+	case 401: return "authentication_error";
+	case 403: return "permission_error";
+	case 404: return "invalid_request_error";
+	case 408: return "timeout_error";
+	case 429: return "rate_limit_error";
+	default: break;
+	}
+	if (status >= 500) return status == 504 ? "timeout_error" : "server_error";
+	return "invalid_request_error";
+}
+
+
+std::string ChatCompletionsEncoder::error(int status, const std::string& message, const std::string& code)
+{
+	std::string out = "{\"error\": {\"message\": ";
+	JsonText::appendQuoted(out, message);
+	out += ", \"type\": ";
+	JsonText::appendQuoted(out, errorType(status));
+	out += ", \"param\": null, \"code\": ";
+	if (code.empty()) out += "null";
+	else JsonText::appendQuoted(out, code);
+	return out + "}}";
+}
+
+
+const std::string& ChatCompletionsEncoder::text() const
+{
+	return _text;
+}
+
+
+} // namespace Nash
