@@ -4,6 +4,7 @@
 
 
 #include "core/app/HangupListener.h"
+#include <cstdlib>
 #include "Poco/Channel.h"
 #include "Poco/Logger.h"
 #include "Poco/Platform.h"
@@ -21,10 +22,17 @@ namespace Nash {
 void HangupListener::blockInThisThread()
 {
 #if defined(POCO_OS_FAMILY_UNIX)
-	sigset_t hangup;
-	sigemptyset(&hangup);
-	sigaddset(&hangup, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &hangup, nullptr);
+	// The termination signals too: ServerApplication waits for them with
+	// sigwait() in the main thread, and a thread started later that did not
+	// block them (Poco's threads leave SIGINT open) would be killed by one
+	// that arrives while the main thread is not yet waiting.
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGHUP);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGQUIT);
+	if (!std::getenv("POCO_ENABLE_DEBUGGER")) sigaddset(&signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 #endif
 }
 

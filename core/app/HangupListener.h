@@ -21,8 +21,11 @@ class HangupListener
 {
 public:
 	static void blockInThisThread();
-		/// Blocks SIGHUP in the calling thread, and so in every thread it
-		/// starts later: call it before any other thread exists.
+		/// Blocks SIGHUP and the termination signals (SIGTERM, SIGQUIT,
+		/// SIGINT) in the calling thread, and so in every thread it starts
+		/// later: call it before any other thread exists. Only the threads
+		/// that wait for them with sigwait() receive them then. (Children
+		/// start with no signal blocked: Poco's launch clears the mask.)
 
 	HangupListener();
 	~HangupListener();
