@@ -284,7 +284,7 @@ void StdioTransport::send(const std::string& message)
 	std::lock_guard<std::mutex> writeLock(_writeMutex);
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
-		if (!_started || _stopping || _closed || _stdinClosed) throw Poco::IOException("MCP server '" + _serverName + "' is not running");
+		if (!_started || _stopping || _closed || _stdinClosed) throw Poco::IOException("MCP server '" + _serverName + "' is not running (command line: " + commandLine() + ")");
 		_writing = true;
 	}
 	struct Done
