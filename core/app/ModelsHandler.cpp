@@ -33,8 +33,10 @@ ModelsHandler::ModelsHandler(ServerContext& context): JsonHandler(context)
 }
 
 
-void ModelsHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+void ModelsHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
 {
+	if (request.has("anthropic-version")) return sendAnthropicList(response, entry);
+
 	Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
 	for (const auto& backend: context().backends.status())
 	{
@@ -51,6 +53,42 @@ void ModelsHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerR
 	list->set("object", std::string("list"));
 	list->set("data", data);
 	list->set("default", context().backends.defaultModelSpec());
+	sendJson(response, 200, JsonText::write(list), entry);
+}
+
+
+std::vector<std::string> ModelsHandler::modelIds()
+{
+	std::vector<std::string> ids;
+	for (const auto& backend: context().backends.status())
+	{
+		if (!backend.available) continue;
+		for (const auto& model: backend.models) ids.push_back(backend.name + "/" + model);
+	}
+	for (const auto& alias: context().backends.aliases()) ids.push_back(alias.first);
+	return ids;
+}
+
+
+void ModelsHandler::sendAnthropicList(Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+{
+	// Anthropic pages with after_id/before_id; the whole list is one page.
+	std::vector<std::string> ids = modelIds();
+	Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+	for (const auto& id: ids)
+	{
+		Poco::JSON::Object::Ptr model = JsonText::object();
+		model->set("type", std::string("model"));
+		model->set("id", id);
+		model->set("display_name", id);
+		model->set("created_at", std::string("1970-01-01T00:00:00Z"));
+		data->add(model);
+	}
+	Poco::JSON::Object::Ptr list = JsonText::object();
+	list->set("data", data);
+	list->set("has_more", false);
+	list->set("first_id", ids.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(ids.front()));
+	list->set("last_id", ids.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(ids.back()));
 	sendJson(response, 200, JsonText::write(list), entry);
 }
 

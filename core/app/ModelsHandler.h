@@ -8,6 +8,8 @@
 
 
 #include "core/http/JsonHandler.h"
+#include <string>
+#include <vector>
 
 
 namespace Nash {
@@ -16,13 +18,19 @@ namespace Nash {
 class ModelsHandler: public JsonHandler
 	/// GET /v1/models: the models requests can name, in the OpenAI list
 	/// shape: "backend/model" for each model each available backend lists,
-	/// then the aliases.
+	/// then the aliases. With an anthropic-version header (which
+	/// Anthropic's clients always send), the same models in Anthropic's
+	/// list shape.
 {
 public:
 	explicit ModelsHandler(ServerContext& context);
 
 protected:
 	void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) override;
+
+private:
+	std::vector<std::string> modelIds();
+	void sendAnthropicList(Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry);
 };
 
 

@@ -21,6 +21,12 @@ std::size_t TokenEstimate::characters(const std::string& utf8)
 }
 
 
+long long TokenEstimate::ofText(const std::string& utf8)
+{
+	return static_cast<long long>((characters(utf8) + 3) / 4);
+}
+
+
 long long TokenEstimate::of(const std::vector<ChatMessage>& messages)
 {
 	long long total = 0;

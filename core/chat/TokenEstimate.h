@@ -25,6 +25,10 @@ public:
 	static std::size_t characters(const std::string& utf8);
 		/// Unicode code points in utf8 (a malformed byte counts as one).
 
+	static long long ofText(const std::string& utf8);
+		/// The estimate for a text: a token for every four characters, or
+		/// part of four.
+
 	static long long of(const std::vector<ChatMessage>& messages);
 		/// The estimate for messages.
 };

@@ -51,6 +51,8 @@ ErrorReply ErrorResponder::fromException(const Poco::Exception& exc)
 	{
 		reply.status = 502;
 		reply.message = exc.message();
+		reply.kind = exc.code() >= 400 && exc.code() <= 599 ? ErrorKinds::ofUpstreamStatus(exc.code()) : ErrorKind::UpstreamFailed;
+		return reply;
 	}
 	else if (dynamic_cast<const Poco::TimeoutException*>(&exc))
 	{
@@ -67,6 +69,7 @@ ErrorReply ErrorResponder::fromException(const Poco::Exception& exc)
 		reply.status = 500;
 		reply.message = "Internal server error: " + exc.displayText();
 	}
+	reply.kind = ErrorKinds::ofStatus(reply.status);
 	return reply;
 }
 

@@ -9,6 +9,7 @@
 #define Nash_ErrorResponder_INCLUDED
 
 
+#include "core/http/ErrorKind.h"
 #include "Poco/Exception.h"
 #include "Poco/Net/HTTPServerResponse.h"
 #include <exception>
@@ -24,6 +25,17 @@ struct ErrorReply
 	std::string field = "error";
 		/// "detail" for requests the client must change, "error" otherwise.
 	std::string message;
+	ErrorKind kind = ErrorKind::Internal;
+		/// What went wrong; the dialects of OpenAI and Anthropic choose
+		/// their status and error type by it (status is the original's).
+};
+
+
+struct ErrorAnswer
+	/// An error as one dialect answers it.
+{
+	int status = 500;
+	std::string body;
 };
 
 
@@ -32,7 +44,8 @@ class ErrorResponder
 public:
 	static ErrorReply fromException(const Poco::Exception& exc);
 		/// HttpError and McpError carry their status; invalid JSON is 400;
-		/// a backend failure 502; a timeout 504; an unreachable peer 503;
+		/// a backend failure 502 (its kind from the provider's status, when
+		/// the provider refused); a timeout 504; an unreachable peer 503;
 		/// anything else 500.
 
 	static ErrorReply fromException(const std::exception& exc);

@@ -57,14 +57,7 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 		{
 			try
 			{
-				// Whatever of the body the client sent is not read: the
-				// connection cannot carry another request.
-				response.setKeepAlive(false);
-				std::string text = errorBody(failure);
-				ErrorResponder::send(response, failure.status, text);
-				entry.status = failure.status;
-				entry.reason = failure.message;
-				entry.bytes = text.size();
+				sendError(response, failure, entry);
 			}
 			catch (Poco::Exception&)
 			{
@@ -84,9 +77,20 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 }
 
 
-std::string JsonHandler::errorBody(const ErrorReply& reply) const
+ErrorAnswer JsonHandler::errorAnswer(const ErrorReply& reply) const
 {
-	return ErrorResponder::body(reply);
+	return {reply.status, ErrorResponder::body(reply)};
+}
+
+
+void JsonHandler::sendError(Poco::Net::HTTPServerResponse& response, const ErrorReply& reply, AccessLog::Entry& entry)
+{
+	response.setKeepAlive(false);
+	ErrorAnswer answer = errorAnswer(reply);
+	ErrorResponder::send(response, answer.status, answer.body);
+	entry.status = answer.status;
+	entry.reason = reply.message;
+	entry.bytes = answer.body.size();
 }
 
 

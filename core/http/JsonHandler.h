@@ -36,9 +36,14 @@ protected:
 	virtual void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) = 0;
 		/// The endpoint's work. Throws on any failure.
 
-	virtual std::string errorBody(const ErrorReply& reply) const;
-		/// The body of an error answer in the endpoint's dialect; the
-		/// original's {"detail"} or {"error"} by default.
+	virtual ErrorAnswer errorAnswer(const ErrorReply& reply) const;
+		/// The status and body of an error answer in the endpoint's
+		/// dialect; the original's status with {"detail"} or {"error"} by
+		/// default.
+
+	void sendError(Poco::Net::HTTPServerResponse& response, const ErrorReply& reply, AccessLog::Entry& entry);
+		/// Sends reply as errorAnswer() has it, and closes the connection
+		/// after it: whatever of the body the client sent may be unread.
 
 	void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry);
 		/// Sends json as the whole response with Content-Type application/json.

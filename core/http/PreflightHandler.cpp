@@ -20,7 +20,7 @@ void PreflightHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServ
 {
 	response.set("Allow", _allowedMethods + ", OPTIONS");
 	response.set("Access-Control-Allow-Methods", _allowedMethods + ", OPTIONS");
-	response.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
+	response.set("Access-Control-Allow-Headers", "Content-Type, Authorization, x-api-key, anthropic-version, anthropic-beta");
 	response.set("Access-Control-Max-Age", "600");
 	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
 	response.setContentLength(0);

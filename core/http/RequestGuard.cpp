@@ -76,7 +76,13 @@ bool RequestGuard::tokenAccepted(const std::string& authorization, const ServerS
 {
 	const std::string scheme = "bearer ";
 	if (authorization.size() <= scheme.size() || Poco::icompare(authorization.substr(0, scheme.size()), scheme) != 0) return false;
-	std::string presented = Poco::trim(authorization.substr(scheme.size()));
+	return keyAccepted(Poco::trim(authorization.substr(scheme.size())), settings);
+}
+
+
+bool RequestGuard::keyAccepted(const std::string& presented, const ServerSettings& settings)
+{
+	if (presented.empty()) return false;
 	bool accepted = false;
 	// Every token is compared, so the time taken does not tell which one nearly matched.
 	for (const auto& token: settings.authTokens) accepted = equalInConstantTime(presented, token) || accepted;
@@ -108,10 +114,15 @@ void RequestGuard::admit(const Poco::Net::HTTPServerRequest& request, Poco::Net:
 	bool preflight = request.getMethod() == "OPTIONS";
 	if (!settings.authTokens.empty() && !preflight && path != "/health")
 	{
-		if (!tokenAccepted(request.get("Authorization", ""), settings))
+		// Anthropic's clients send their key as x-api-key; either header
+		// may carry the token.
+		bool accepted = request.has("Authorization") ? tokenAccepted(request.get("Authorization"), settings)
+			: keyAccepted(Poco::trim(request.get("x-api-key", "")), settings);
+		if (!accepted)
 		{
 			response.set("WWW-Authenticate", "Bearer realm=\"nash-llm-server\"");
-			throw HttpError(401, request.has("Authorization") ? "The bearer token is not valid" : "A bearer token is required (Authorization: Bearer <token>)");
+			throw HttpError(401, request.has("Authorization") || request.has("x-api-key") ? "The token is not valid"
+				: "A token is required (Authorization: Bearer <token>, or x-api-key: <token>)");
 		}
 	}
 }

@@ -40,6 +40,10 @@ public:
 	static bool originAllowed(const std::string& origin, const ServerSettings& settings);
 	static bool tokenAccepted(const std::string& authorization, const ServerSettings& settings);
 
+	static bool keyAccepted(const std::string& presented, const ServerSettings& settings);
+		/// presented (an x-api-key, or a bearer token) is one of the
+		/// configured tokens; compared in constant time.
+
 	static bool equalInConstantTime(const std::string& a, const std::string& b);
 		/// Compares without an early exit, so the time taken tells nothing
 		/// about how much of a token was right.

@@ -5,6 +5,8 @@
 
 #include "core/http/RequestRouter.h"
 #include "core/api/nash/ChatStreamHandler.h"
+#include "core/api/anthropic/CountTokensHandler.h"
+#include "core/api/anthropic/MessagesHandler.h"
 #include "core/api/openai/ChatCompletionsHandler.h"
 #include "core/app/HealthHandler.h"
 #include "core/http/MethodNotAllowedHandler.h"
@@ -98,6 +100,12 @@ std::vector<RequestRouter::Route> RequestRouter::standardRoutes()
 	}});
 	routes.push_back({"POST", "/v1/chat/completions", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new ChatCompletionsHandler(context));
+	}});
+	routes.push_back({"POST", "/v1/messages", [](ServerContext& context, const std::string&) {
+		return static_cast<Poco::Net::HTTPRequestHandler*>(new MessagesHandler(context));
+	}});
+	routes.push_back({"POST", "/v1/messages/count_tokens", [](ServerContext& context, const std::string&) {
+		return static_cast<Poco::Net::HTTPRequestHandler*>(new CountTokensHandler(context));
 	}});
 	routes.push_back({"POST", "/v1/chat/summarize", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new SummarizeHandler(context));

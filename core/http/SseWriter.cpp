@@ -26,9 +26,27 @@ std::string SseWriter::frame(const std::string& payload)
 }
 
 
+std::string SseWriter::frame(const std::string& name, const std::string& payload)
+{
+	std::string text;
+	text.reserve(name.size() + payload.size() + 16);
+	text += "event: ";
+	text += name;
+	text += "\n";
+	text += frame(payload);
+	return text;
+}
+
+
 bool SseWriter::event(const std::string& payload)
 {
-	std::string text = frame(payload);
+	return write(frame(payload));
+}
+
+
+bool SseWriter::write(const std::string& text)
+{
+	if (text.empty()) return !failed();
 	std::lock_guard<std::mutex> lock(_mutex);
 	if (_failed) return false;
 	try

@@ -29,6 +29,10 @@ public:
 		/// Writes one event. payload must be one line (JSON text). Returns
 		/// false when the client is gone.
 
+	bool write(const std::string& frames);
+		/// Writes events already framed (frame() of each), at once, as one
+		/// chunk. Returns false when the client is gone.
+
 	bool done();
 		/// Writes the final "data: [DONE]" event.
 
@@ -37,6 +41,9 @@ public:
 
 	static std::string frame(const std::string& payload);
 		/// The bytes of one event.
+
+	static std::string frame(const std::string& name, const std::string& payload);
+		/// The bytes of one named event: "event: <name>" before the data.
 
 private:
 	std::ostream& _out;

@@ -125,6 +125,54 @@ void appendToolResult(Poco::JSON::Array& messages, const ChatMessage& message)
 }
 
 
+Poco::JSON::Object::Ptr imageBlock(const Poco::JSON::Object::Ptr& part)
+	/// OpenAI's image_url part as Anthropic's image block: a data URL as a
+	/// base64 source, any other URL as a url source.
+{
+	Poco::JSON::Object::Ptr image = part->getObject("image_url");
+	std::string url = image ? JsonFields::string(image, "url") : JsonFields::string(part, "image_url");
+	Poco::JSON::Object::Ptr source = newObject();
+	const std::string dataPrefix = "data:";
+	std::string::size_type marker = url.find(";base64,");
+	if (url.compare(0, dataPrefix.size(), dataPrefix) == 0 && marker != std::string::npos)
+	{
+		source->set("type", "base64");
+		source->set("media_type", url.substr(dataPrefix.size(), marker - dataPrefix.size()));
+		source->set("data", url.substr(marker + 8));
+	}
+	else
+	{
+		source->set("type", "url");
+		source->set("url", url);
+	}
+	Poco::JSON::Object::Ptr block = newObject();
+	block->set("type", "image");
+	block->set("source", source);
+	return block;
+}
+
+
+Poco::Dynamic::Var contentJson(const ChatMessage& message)
+	/// The message's text, or its text and image parts as blocks when the
+	/// client sent images.
+{
+	Poco::JSON::Array::Ptr parts = message.raw ? message.raw->getArray("content") : nullptr;
+	bool images = false;
+	for (std::size_t i = 0; parts && i < parts->size(); ++i)
+		images = images || JsonFields::string(parts->getObject(static_cast<unsigned>(i)), "type") == "image_url";
+	if (!images) return message.content;
+	Poco::JSON::Array::Ptr blocks = new Poco::JSON::Array;
+	for (std::size_t i = 0; i < parts->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr part = parts->getObject(static_cast<unsigned>(i));
+		std::string type = JsonFields::string(part, "type");
+		if (type == "text") blocks->add(textBlock(JsonFields::string(part, "text")));
+		else if (type == "image_url") blocks->add(imageBlock(part));
+	}
+	return blocks;
+}
+
+
 Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 {
 	Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
@@ -145,7 +193,7 @@ Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 		{
 			Poco::JSON::Object::Ptr turn = newObject();
 			turn->set("role", message.role);
-			turn->set("content", message.content);
+			turn->set("content", contentJson(message));
 			messages->add(turn);
 		}
 	}

@@ -82,6 +82,29 @@ Poco::JSON::Array::Ptr toolCallsJson(const Poco::JSON::Array::Ptr& toolCalls, st
 }
 
 
+Poco::JSON::Array::Ptr imagesOf(const Poco::JSON::Object::Ptr& raw)
+	/// Ollama's own "images" (base64), with the image_url parts of an
+	/// OpenAI message added: a data URL's base64 goes as it is; Ollama has
+	/// no way to fetch a URL, which is said plainly.
+{
+	Poco::JSON::Array::Ptr images = raw->getArray("images");
+	Poco::JSON::Array::Ptr parts = raw->getArray("content");
+	for (std::size_t i = 0; parts && i < parts->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr part = parts->getObject(static_cast<unsigned>(i));
+		if (JsonFields::string(part, "type") != "image_url") continue;
+		Poco::JSON::Object::Ptr image = part->getObject("image_url");
+		std::string url = image ? JsonFields::string(image, "url") : JsonFields::string(part, "image_url");
+		std::string::size_type marker = url.find(";base64,");
+		if (url.compare(0, 5, "data:") != 0 || marker == std::string::npos)
+			throw BackendException("Ollama takes images as base64 data only; send the image itself (a data: URL or a base64 source), not a link to it", 400);
+		if (!images) images = new Poco::JSON::Array;
+		images->add(url.substr(marker + 8));
+	}
+	return images;
+}
+
+
 Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 	/// Each message with the fields Ollama knows (role, content, images,
 	/// tool_calls, tool_name); anything else an OpenAI client sends along
@@ -96,7 +119,7 @@ Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 		object->set("content", message.content);
 		if (message.raw)
 		{
-			Poco::JSON::Array::Ptr images = message.raw->getArray("images");
+			Poco::JSON::Array::Ptr images = imagesOf(message.raw);
 			if (images) object->set("images", images);
 			Poco::JSON::Array::Ptr toolCalls = message.raw->getArray("tool_calls");
 			if (toolCalls && toolCalls->size() > 0) object->set("tool_calls", toolCallsJson(toolCalls, toolNamesById));

@@ -12,7 +12,6 @@
 #include "core/api/nash/StreamEvents.h"
 #include "core/chat/SystemPrompt.h"
 #include "Nash/ChatEventSink.h"
-#include "Poco/Logger.h"
 
 
 namespace Nash {
@@ -70,7 +69,7 @@ private:
 } // namespace
 
 
-ChatStreamHandler::ChatStreamHandler(ServerContext& context): JsonHandler(context)
+ChatStreamHandler::ChatStreamHandler(ServerContext& context): ChatHandler(context)
 {
 }
 
@@ -83,36 +82,12 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 	std::string body = RequestBody::read(request, settings.maxBodyBytes);
 	ChatInput input = ChatRequestParser::parse(RequestBody::parseObject(body, false));
 	entry.sessionId = input.sessionId;
-	BackendRoute route = context().backends.resolve(input.modelSpec);
-	entry.backend = route.backendName;
-	entry.model = route.model;
-	input.request.model = route.model;
+	BackendRoute route = this->route(input, entry, false);
 	SystemPrompt::ensureFirst(input.request.messages, settings.chatSystemPrompt);
 	ConversationLimits limits(settings.maxMessages, settings.maxTokens);
+	auto slot = holdStreamSlot(response);
 
-	// Each stream holds a thread: beyond the limit, say when to come back.
-	if (++context().openStreams > settings.maxStreams)
-	{
-		--context().openStreams;
-		response.set("Retry-After", "1");
-		throw HttpError(503, "Too many open streams (" + std::to_string(settings.maxStreams) + "); try again shortly", "error");
-	}
-	struct StreamCount
-	{
-		std::atomic<int>& count;
-		~StreamCount() { --count; }
-	} streamCount{context().openStreams};
-
-	setNoDelay(request);
-	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-	response.setContentType("text/event-stream");
-	response.set("Cache-Control", "no-cache");
-	response.set("X-Accel-Buffering", "no");
-	response.setChunkedTransferEncoding(true);
-	entry.status = 200;
-	std::ostream& out = response.send();
-
-	SseWriter writer(out);
+	SseWriter writer(beginEventStream(request, response, entry));
 	auto cancellation = std::make_shared<CancellationToken>();
 	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
 
@@ -126,45 +101,11 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 	else
 	{
 		StreamingSink sink(writer, *cancellation, entry);
-		std::string failure;
-		try
+		ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry);
+		if (!outcome.complete)
 		{
-			route.backend->streamChat(input.request, sink, *cancellation);
-		}
-		catch (std::exception& exc)
-		{
-			failure = StreamEvents::messageOf(exc);
-		}
-		if (cancellation->isCancelled() && context().stopping)
-		{
-			writer.event(StreamEvents::error("The server is shutting down; the answer was cut short"));
-			entry.outcome = "shutdown";
-		}
-		else if (watch.timedOut())
-		{
-			Poco::Logger::get("nash.chat").warning("Backend '%s' ran past the time limit of %d s in session %s; cut short",
-				route.backendName, settings.backendTimeLimitSeconds, input.sessionId);
 			entry.markFirstByte();
-			writer.event(StreamEvents::error(timeLimitMessage(settings.backendTimeLimitSeconds)));
-			entry.outcome = "time-limit";
-		}
-		else if (cancellation->isCancelled())
-		{
-			// The client closed its side (or all of the connection): if it
-			// still reads, it must not take the cut answer for a whole one.
-			writer.event(StreamEvents::error("The client closed its side of the connection; the answer was cut short"));
-			entry.outcome = "client-gone";
-		}
-		else if (!failure.empty())
-		{
-			Poco::Logger::get("nash.chat").warning("Backend '%s' failed in session %s: %s", route.backendName, input.sessionId, failure);
-			entry.markFirstByte();
-			writer.event(StreamEvents::error(failure));
-			entry.outcome = "error";
-		}
-		else
-		{
-			entry.outcome = "done";
+			writer.event(StreamEvents::error(outcome.error.message));
 		}
 	}
 	writer.event(StreamEvents::session(input.sessionId));

@@ -7,13 +7,13 @@
 #define Nash_ChatStreamHandler_INCLUDED
 
 
-#include "core/http/JsonHandler.h"
+#include "core/chat/ChatHandler.h"
 
 
 namespace Nash {
 
 
-class ChatStreamHandler: public JsonHandler
+class ChatStreamHandler: public ChatHandler
 	/// POST /v1/chat/completions/stream: parse, validate and route the
 	/// request (errors so far are plain JSON answers), then stream the
 	/// session event, the model's content (or the limits warning, or an

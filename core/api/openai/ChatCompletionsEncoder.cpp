@@ -4,6 +4,7 @@
 
 
 #include "core/api/openai/ChatCompletionsEncoder.h"
+#include "core/http/SseWriter.h"
 #include "core/json/JsonText.h"
 
 
@@ -94,9 +95,33 @@ void ChatCompletionsEncoder::usage(const Usage& usage)
 }
 
 
-std::string ChatCompletionsEncoder::finishChunk(const std::string& reason)
+std::string ChatCompletionsEncoder::content(const std::string& text)
 {
-	_finishReason = reason.empty() ? (_toolCalls.empty() ? "stop" : "tool_calls") : reason;
+	std::string payload = contentChunk(text);
+	return payload.empty() ? payload : SseWriter::frame(payload);
+}
+
+
+std::string ChatCompletionsEncoder::toolCall(const ToolCallDelta& delta)
+{
+	return SseWriter::frame(toolCallChunk(delta));
+}
+
+
+void ChatCompletionsEncoder::finish(const std::string& reason)
+{
+	// A backend may report Anthropic's words; OpenAI's clients know their own.
+	if (reason == "end_turn" || reason == "stop_sequence") _finishReason = "stop";
+	else if (reason == "max_tokens") _finishReason = "length";
+	else if (reason == "tool_use") _finishReason = "tool_calls";
+	else if (reason == "refusal") _finishReason = "content_filter";
+	else _finishReason = reason;
+}
+
+
+std::string ChatCompletionsEncoder::finishChunk()
+{
+	if (_finishReason.empty()) _finishReason = _toolCalls.empty() ? "stop" : "tool_calls";
 	return chunk("{}", _finishReason);
 }
 
@@ -155,35 +180,6 @@ std::string ChatCompletionsEncoder::completion(const Usage& estimate) const
 	out += "}], \"usage\": ";
 	appendUsage(out, _usage, estimate);
 	return out + "}";
-}
-
-
-std::string ChatCompletionsEncoder::errorType(int status)
-{
-	switch (status)
-	{
-	case 401: return "authentication_error";
-	case 403: return "permission_error";
-	case 404: return "invalid_request_error";
-	case 408: return "timeout_error";
-	case 429: return "rate_limit_error";
-	default: break;
-	}
-	if (status >= 500) return status == 504 ? "timeout_error" : "server_error";
-	return "invalid_request_error";
-}
-
-
-std::string ChatCompletionsEncoder::error(int status, const std::string& message, const std::string& code)
-{
-	std::string out = "{\"error\": {\"message\": ";
-	JsonText::appendQuoted(out, message);
-	out += ", \"type\": ";
-	JsonText::appendQuoted(out, errorType(status));
-	out += ", \"param\": null, \"code\": ";
-	if (code.empty()) out += "null";
-	else JsonText::appendQuoted(out, code);
-	return out + "}}";
 }
 
 

@@ -46,12 +46,21 @@ public:
 		/// A fragment of a tool call: id, type and name with its first
 		/// fragment, argument text with every one.
 
+	std::string content(const std::string& text);
+	std::string toolCall(const ToolCallDelta& delta);
+		/// contentChunk() and toolCallChunk() framed as server-sent events
+		/// (empty when there is nothing to send), for EncodingSink.
+
+	void finish(const std::string& reason);
+		/// The backend's finish reason, kept for finishChunk().
+
 	void usage(const Usage& usage);
 		/// Token counts as the backend reported them; kept for the end.
 
-	std::string finishChunk(const std::string& reason);
-		/// The chunk with the finish reason and an empty delta. An empty
-		/// reason is "tool_calls" when tool calls were made, else "stop".
+	std::string finishChunk();
+		/// The chunk with the finish reason and an empty delta. With no
+		/// reason reported, "tool_calls" when tool calls were made, else
+		/// "stop".
 
 	std::string usageChunk(const Usage& estimate) const;
 		/// With includeUsage: the last chunk, no choices, with the usage the
@@ -60,13 +69,6 @@ public:
 
 	std::string completion(const Usage& estimate) const;
 		/// The whole answer as a `chat.completion` object.
-
-	static std::string error(int status, const std::string& message, const std::string& code = std::string());
-		/// OpenAI's error envelope {"error": {"message", "type", "param",
-		/// "code"}}, with the type a client expects for status.
-
-	static std::string errorType(int status);
-		/// "invalid_request_error", "authentication_error", ... for status.
 
 	const std::string& text() const;
 		/// The answer's text so far.

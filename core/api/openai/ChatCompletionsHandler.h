@@ -7,13 +7,13 @@
 #define Nash_ChatCompletionsHandler_INCLUDED
 
 
-#include "core/http/JsonHandler.h"
+#include "core/chat/ChatHandler.h"
 
 
 namespace Nash {
 
 
-class ChatCompletionsHandler: public JsonHandler
+class ChatCompletionsHandler: public ChatHandler
 	/// POST /v1/chat/completions, as OpenAI's API reference describes it:
 	/// a `chat.completion` object, or with "stream": true a stream of
 	/// `chat.completion.chunk` events ended by [DONE]. Errors use OpenAI's
@@ -30,7 +30,7 @@ public:
 
 protected:
 	void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) override;
-	std::string errorBody(const ErrorReply& reply) const override;
+	ErrorAnswer errorAnswer(const ErrorReply& reply) const override;
 };
 
 

@@ -65,9 +65,11 @@ ChatCompletionsRequest ChatCompletionsRequest::parse(const Poco::JSON::Object::P
 	Poco::JSON::Object::Ptr shared = JsonText::object();
 	for (const auto& name: body->getNames())
 	{
-		if (name == "stream" || name == "stream_options" || name == "max_completion_tokens") continue;
+		if (name == "stream" || name == "stream_options") continue;
 		shared->set(name, body->get(name));
 	}
+	// Every backend reads the limit as max_tokens; max_completion_tokens
+	// also stays, for OpenAI's reasoning models, which take only that.
 	Poco::Dynamic::Var maxCompletion = body->get("max_completion_tokens");
 	if (!maxCompletion.isEmpty() && body->get("max_tokens").isEmpty()) shared->set("max_tokens", maxCompletion);
 	Poco::JSON::Array::Ptr messages = body->getArray("messages");

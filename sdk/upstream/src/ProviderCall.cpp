@@ -26,9 +26,9 @@ const std::string& ProviderCall::provider() const
 }
 
 
-void ProviderCall::fail(const std::string& message) const
+void ProviderCall::fail(const std::string& message, int upstreamStatus) const
 {
-	throw Nash::BackendException(UpstreamError::redact(message, _secrets));
+	throw Nash::BackendException(UpstreamError::redact(message, _secrets), upstreamStatus);
 }
 
 
@@ -55,7 +55,7 @@ std::unique_ptr<UpstreamExchange> ProviderCall::open(const std::string& method, 
 		{
 			// The status says enough when the body cannot be read.
 		}
-		fail(UpstreamError::describeStatus(_provider, exchange->status(), exchange->reason(), errorBody));
+		fail(UpstreamError::describeStatus(_provider, exchange->status(), exchange->reason(), errorBody), exchange->status());
 	}
 	return exchange;
 }

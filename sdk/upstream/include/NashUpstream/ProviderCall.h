@@ -56,9 +56,10 @@ public:
 		/// One JSON object of a stream. Throws Nash::BackendException naming
 		/// the provider when text is not one.
 
-	[[noreturn]] void fail(const std::string& message) const;
+	[[noreturn]] void fail(const std::string& message, int upstreamStatus = 0) const;
 		/// Throws Nash::BackendException with message, made safe by
-		/// Redaction::text() with the secrets.
+		/// Redaction::text() with the secrets, and the provider's HTTP
+		/// status as its code when the provider refused (0 otherwise).
 
 	const std::string& provider() const;
 

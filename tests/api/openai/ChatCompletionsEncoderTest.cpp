@@ -6,6 +6,7 @@
 
 
 #include "core/api/openai/ChatCompletionsEncoder.h"
+#include "core/api/openai/OpenAiErrors.h"
 #include "core/api/openai/ChatCompletionsRequest.h"
 #include "core/http/HttpError.h"
 #include "core/json/JsonText.h"
@@ -67,7 +68,7 @@ public:
 		CPPUNIT_ASSERT(encoder.contentChunk("").empty());
 		auto content = parse(encoder.contentChunk("h\xC3\xA9llo \"q\"\n"));
 		CPPUNIT_ASSERT_EQUAL(std::string("h\xC3\xA9llo \"q\"\n"), content->getArray("choices")->getObject(0)->getObject("delta")->getValue<std::string>("content"));
-		auto finish = parse(encoder.finishChunk(""));
+		auto finish = parse(encoder.finishChunk());
 		CPPUNIT_ASSERT_EQUAL(std::string("stop"), finish->getArray("choices")->getObject(0)->getValue<std::string>("finish_reason"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), finish->getArray("choices")->getObject(0)->getObject("delta")->size());
 		CPPUNIT_ASSERT(encoder.usageChunk(Nash::Usage()).empty());
@@ -87,7 +88,7 @@ public:
 		CPPUNIT_ASSERT(!more->has("id"));
 		CPPUNIT_ASSERT(!more->getObject("function")->has("name"));
 		encoder.toolCallChunk(fragment(1, "call_b", "time", "{}"));
-		encoder.finishChunk("");
+		encoder.finishChunk();
 		auto completion = parse(encoder.completion(Nash::Usage()));
 		auto choice = completion->getArray("choices")->getObject(0);
 		CPPUNIT_ASSERT_EQUAL(std::string("tool_calls"), choice->getValue<std::string>("finish_reason"));
@@ -115,18 +116,32 @@ public:
 		CPPUNIT_ASSERT_EQUAL(17, usage->getObject("usage")->getValue<int>("total_tokens"));
 	}
 
+	static Nash::ErrorReply reply(Nash::ErrorKind kind, const std::string& message, int status = 0)
+	{
+		Nash::ErrorReply reply;
+		reply.kind = kind;
+		reply.message = message;
+		reply.status = status;
+		return reply;
+	}
+
 	void testErrorEnvelope()
 	{
-		auto error = parse(ChatCompletionsEncoder::error(404, "Unknown model 'x'", "model_not_found"))->getObject("error");
+		using Nash::ErrorKind;
+		using Nash::OpenAiErrors;
+		auto error = parse(OpenAiErrors::body(reply(ErrorKind::NotFound, "Unknown model 'x'")))->getObject("error");
 		CPPUNIT_ASSERT_EQUAL(std::string("Unknown model 'x'"), error->getValue<std::string>("message"));
 		CPPUNIT_ASSERT_EQUAL(std::string("invalid_request_error"), error->getValue<std::string>("type"));
 		CPPUNIT_ASSERT(error->isNull("param"));
 		CPPUNIT_ASSERT_EQUAL(std::string("model_not_found"), error->getValue<std::string>("code"));
-		CPPUNIT_ASSERT(parse(ChatCompletionsEncoder::error(400, "x"))->getObject("error")->isNull("code"));
-		CPPUNIT_ASSERT_EQUAL(std::string("authentication_error"), ChatCompletionsEncoder::errorType(401));
-		CPPUNIT_ASSERT_EQUAL(std::string("rate_limit_error"), ChatCompletionsEncoder::errorType(429));
-		CPPUNIT_ASSERT_EQUAL(std::string("server_error"), ChatCompletionsEncoder::errorType(502));
-		CPPUNIT_ASSERT_EQUAL(std::string("timeout_error"), ChatCompletionsEncoder::errorType(504));
+		CPPUNIT_ASSERT(parse(OpenAiErrors::body(reply(ErrorKind::BadRequest, "x")))->getObject("error")->isNull("code"));
+		CPPUNIT_ASSERT_EQUAL(std::string("authentication_error"), std::string(OpenAiErrors::type(ErrorKind::Unauthorized)));
+		CPPUNIT_ASSERT_EQUAL(std::string("rate_limit_error"), std::string(OpenAiErrors::type(ErrorKind::RateLimited)));
+		CPPUNIT_ASSERT_EQUAL(std::string("server_error"), std::string(OpenAiErrors::type(ErrorKind::UpstreamFailed)));
+		CPPUNIT_ASSERT_EQUAL(std::string("timeout_error"), std::string(OpenAiErrors::type(ErrorKind::TimedOut)));
+		CPPUNIT_ASSERT_EQUAL(429, OpenAiErrors::status(reply(ErrorKind::RateLimited, "slow down", 502)));
+		CPPUNIT_ASSERT_EQUAL(502, OpenAiErrors::status(reply(ErrorKind::UpstreamFailed, "x", 502)));
+		CPPUNIT_ASSERT_EQUAL(431, OpenAiErrors::status(reply(ErrorKind::Protocol, "x", 431)));
 	}
 
 	void testRequestFields()
@@ -140,6 +155,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(64, request.input.request.maxTokens.value());
 		CPPUNIT_ASSERT_EQUAL(std::string("system"), request.input.request.messages[0].role);
 		CPPUNIT_ASSERT(request.input.request.extra->has("seed"));
+		CPPUNIT_ASSERT_EQUAL(64, request.input.request.extra->getValue<int>("max_completion_tokens"));
 		CPPUNIT_ASSERT(!request.input.request.extra->has("stream"));
 		CPPUNIT_ASSERT_THROW(Nash::ChatCompletionsRequest::parse(Nash::JsonText::parseObject(R"({"messages": [{"role": "user", "content": "x"}], "stream_options": 1})")),
 			Nash::HttpError);

@@ -1,0 +1,149 @@
+//
+// ChatHandler.cpp
+//
+
+
+#include "core/chat/ChatHandler.h"
+#include "core/api/nash/StreamEvents.h"
+#include "Poco/Logger.h"
+#include "Poco/UUIDGenerator.h"
+
+
+namespace Nash {
+
+
+ChatHandler::StreamSlot::StreamSlot(std::atomic<int>& count): _count(count)
+{
+}
+
+
+ChatHandler::StreamSlot::~StreamSlot()
+{
+	--_count;
+}
+
+
+ChatHandler::ChatHandler(ServerContext& context): JsonHandler(context)
+{
+}
+
+
+std::string ChatHandler::newId(const std::string& prefix)
+{
+	std::string uuid = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+	std::string id = prefix;
+	for (char c: uuid)
+	{
+		if (c != '-') id += c;
+	}
+	return id;
+}
+
+
+BackendRoute ChatHandler::route(ChatInput& input, AccessLog::Entry& entry, bool unknownModelIsNotFound)
+{
+	BackendRoute route;
+	try
+	{
+		route = context().backends.resolve(input.modelSpec);
+	}
+	catch (HttpError& exc)
+	{
+		if (!unknownModelIsNotFound || exc.status() != 400) throw;
+		throw HttpError(404, exc.message());
+	}
+	entry.backend = route.backendName;
+	entry.model = route.model;
+	input.request.model = route.model;
+	return route;
+}
+
+
+std::unique_ptr<ChatHandler::StreamSlot> ChatHandler::holdStreamSlot(Poco::Net::HTTPServerResponse& response)
+{
+	const int limit = context().settings.maxStreams;
+	std::unique_ptr<StreamSlot> slot(new StreamSlot(context().openStreams));
+	if (++context().openStreams > limit)
+	{
+		response.set("Retry-After", "1");
+		throw HttpError(503, "Too many open streams (" + std::to_string(limit) + "); try again shortly", "error");
+	}
+	return slot;
+}
+
+
+std::ostream& ChatHandler::beginEventStream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+{
+	setNoDelay(request);
+	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+	response.setContentType("text/event-stream");
+	response.set("Cache-Control", "no-cache");
+	response.set("X-Accel-Buffering", "no");
+	response.setChunkedTransferEncoding(true);
+	entry.status = 200;
+	return response.send();
+}
+
+
+ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& request, ChatEventSink& sink, const std::shared_ptr<CancellationToken>& cancellation,
+	const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry)
+{
+	const ServerSettings& settings = context().settings;
+	ChatOutcome outcome;
+	try
+	{
+		route.backend->streamChat(request, sink, *cancellation);
+	}
+	catch (Poco::Exception& exc)
+	{
+		outcome.error = ErrorResponder::fromException(exc);
+		outcome.error.message = StreamEvents::messageOf(exc);
+		outcome.complete = false;
+	}
+	catch (std::exception& exc)
+	{
+		outcome.error = ErrorResponder::fromException(exc);
+		outcome.error.message = StreamEvents::messageOf(exc);
+		outcome.complete = false;
+	}
+
+	// Why the answer is incomplete, when it is: what cancelled the backend
+	// matters more than how the backend reported being cancelled.
+	std::string session = request.sessionId.empty() ? std::string() : " in session " + request.sessionId;
+	auto cutShort = [&](ErrorKind kind, int status, const std::string& message, const char* logOutcome) {
+		outcome.complete = false;
+		outcome.error.kind = kind;
+		outcome.error.status = status;
+		outcome.error.field = "error";
+		outcome.error.message = message;
+		entry.outcome = logOutcome;
+	};
+	if (cancellation->isCancelled() && context().stopping)
+	{
+		cutShort(ErrorKind::Overloaded, 503, "The server is shutting down; the answer was cut short", "shutdown");
+	}
+	else if (watch.timedOut())
+	{
+		Poco::Logger::get("nash.chat").warning("Backend '%s' ran past the time limit of %d s%s; cut short", route.backendName, settings.backendTimeLimitSeconds, session);
+		cutShort(ErrorKind::TimedOut, 504, timeLimitMessage(settings.backendTimeLimitSeconds), "time-limit");
+	}
+	else if (cancellation->isCancelled())
+	{
+		// The client closed its side (or all of the connection): if it
+		// still reads, it must not take the cut answer for a whole one.
+		cutShort(ErrorKind::ClientGone, 400, "The client closed its side of the connection; the answer was cut short", "client-gone");
+	}
+	else if (!outcome.complete)
+	{
+		Poco::Logger::get("nash.chat").warning("Backend '%s' failed%s: %s", route.backendName, session, outcome.error.message);
+		entry.outcome = "error";
+	}
+	else
+	{
+		entry.outcome = "done";
+	}
+	return outcome;
+}
+
+
+} // namespace Nash

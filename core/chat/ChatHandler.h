@@ -1,0 +1,85 @@
+//
+// ChatHandler.h
+//
+// The path a chat call takes through the server, whatever its dialect.
+//
+
+
+#ifndef Nash_ChatHandler_INCLUDED
+#define Nash_ChatHandler_INCLUDED
+
+
+#include "core/api/nash/ChatRequestParser.h"
+#include "core/chat/BackendRegistry.h"
+#include "core/http/JsonHandler.h"
+#include "Nash/ChatEventSink.h"
+#include <atomic>
+#include <ostream>
+
+
+namespace Nash {
+
+
+struct ChatOutcome
+	/// How a backend's answer ended.
+{
+	bool complete = true;
+		/// The backend finished and nothing cut the answer short.
+	ErrorReply error;
+		/// When not complete: what went wrong, its kind and message.
+};
+
+
+class ChatHandler: public JsonHandler
+	/// The base of the dialects' chat endpoints: one pipeline (routing, the
+	/// limit on open answers, the event-stream response, the backend run
+	/// with cancellation and its outcome), with decoding and encoding left
+	/// to each dialect.
+{
+public:
+	explicit ChatHandler(ServerContext& context);
+
+protected:
+	class StreamSlot
+		/// One of server.max_streams answers in progress, held for as long
+		/// as it exists.
+	{
+	public:
+		explicit StreamSlot(std::atomic<int>& count);
+		~StreamSlot();
+		StreamSlot(const StreamSlot&) = delete;
+		StreamSlot& operator = (const StreamSlot&) = delete;
+
+	private:
+		std::atomic<int>& _count;
+	};
+
+	static std::string newId(const std::string& prefix);
+		/// prefix and 32 random hex digits: the id of an answer.
+
+	BackendRoute route(ChatInput& input, AccessLog::Entry& entry, bool unknownModelIsNotFound);
+		/// The backend and model for input (its model set), noted in entry.
+		/// An unknown model is 400 in the original's dialect, 404 (not
+		/// found) in the dialects of OpenAI and Anthropic.
+
+	std::unique_ptr<StreamSlot> holdStreamSlot(Poco::Net::HTTPServerResponse& response);
+		/// A slot, or HttpError 503 with Retry-After when all are taken:
+		/// an answer holds a thread while the model works.
+
+	std::ostream& beginEventStream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry);
+		/// Sends the head of a 200 text/event-stream answer, chunked and
+		/// not buffered by proxies; the events follow on the stream.
+
+	ChatOutcome run(const BackendRoute& route, const ChatRequest& request, ChatEventSink& sink, const std::shared_ptr<CancellationToken>& cancellation,
+		const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry);
+		/// Runs the backend's stream and says how it ended: complete, or
+		/// cut short by shutdown (Overloaded), the time limit (TimedOut),
+		/// the client leaving (ClientGone) or the backend failing (its
+		/// kind). Sets entry.outcome and logs what the operator should see.
+};
+
+
+} // namespace Nash
+
+
+#endif // Nash_ChatHandler_INCLUDED
