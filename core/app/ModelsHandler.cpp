@@ -4,92 +4,97 @@
 
 
 #include "core/app/ModelsHandler.h"
+#include "core/api/anthropic/AnthropicErrors.h"
+#include "core/api/openai/OpenAiErrors.h"
+#include "core/http/HttpError.h"
 #include "core/json/JsonText.h"
-#include "Poco/JSON/Array.h"
 
 
 namespace Nash {
 
 
-namespace {
-
-
-Poco::JSON::Object::Ptr modelEntry(const std::string& id, const std::string& owner)
-{
-	Poco::JSON::Object::Ptr model = JsonText::object();
-	model->set("id", id);
-	model->set("object", std::string("model"));
-	model->set("created", 0);
-	model->set("owned_by", owner);
-	return model;
-}
-
-
-} // namespace
-
-
-ModelsHandler::ModelsHandler(ServerContext& context): JsonHandler(context)
+ModelsHandler::ModelsHandler(ServerContext& context, const std::string& model): JsonHandler(context), _model(model)
 {
 }
 
 
-void ModelsHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+void ModelsHandler::begin(const Poco::Net::HTTPServerRequest& request)
 {
-	if (request.has("anthropic-version")) return sendAnthropicList(response, entry);
+	_anthropic = request.has("anthropic-version");
+}
 
-	Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
+
+ErrorAnswer ModelsHandler::errorAnswer(const ErrorReply& reply) const
+{
+	return _anthropic ? AnthropicErrors::answer(reply) : OpenAiErrors::answer(reply);
+}
+
+
+std::vector<ModelsHandler::Model> ModelsHandler::models()
+{
+	std::vector<Model> result;
 	for (const auto& backend: context().backends.status())
 	{
 		if (!backend.available) continue;
-		for (const auto& model: backend.models) data->add(modelEntry(backend.name + "/" + model, backend.name));
+		for (const auto& model: backend.models) result.push_back({backend.name + "/" + model, backend.name, std::string()});
 	}
-	for (const auto& alias: context().backends.aliases())
-	{
-		Poco::JSON::Object::Ptr model = modelEntry(alias.first, "alias");
-		model->set("alias_for", alias.second);
-		data->add(model);
-	}
-	Poco::JSON::Object::Ptr list = JsonText::object();
-	list->set("object", std::string("list"));
-	list->set("data", data);
-	list->set("default", context().backends.defaultModelSpec());
-	sendJson(response, 200, JsonText::write(list), entry);
+	for (const auto& alias: context().backends.aliases()) result.push_back({alias.first, "alias", alias.second});
+	return result;
 }
 
 
-std::vector<std::string> ModelsHandler::modelIds()
+std::string ModelsHandler::entryJson(const Model& model) const
 {
-	std::vector<std::string> ids;
-	for (const auto& backend: context().backends.status())
+	Poco::JSON::Object::Ptr entry = JsonText::object();
+	if (_anthropic)
 	{
-		if (!backend.available) continue;
-		for (const auto& model: backend.models) ids.push_back(backend.name + "/" + model);
+		entry->set("type", std::string("model"));
+		entry->set("id", model.id);
+		entry->set("display_name", model.id);
+		entry->set("created_at", std::string("1970-01-01T00:00:00Z"));
 	}
-	for (const auto& alias: context().backends.aliases()) ids.push_back(alias.first);
-	return ids;
+	else
+	{
+		entry->set("id", model.id);
+		entry->set("object", std::string("model"));
+		entry->set("created", 0);
+		entry->set("owned_by", model.owner);
+		if (!model.aliasFor.empty()) entry->set("alias_for", model.aliasFor);
+	}
+	return JsonText::write(entry);
 }
 
 
-void ModelsHandler::sendAnthropicList(Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+void ModelsHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
 {
-	// Anthropic pages with after_id/before_id; the whole list is one page.
-	std::vector<std::string> ids = modelIds();
-	Poco::JSON::Array::Ptr data = new Poco::JSON::Array;
-	for (const auto& id: ids)
+	std::vector<Model> list = models();
+	if (!_model.empty())
 	{
-		Poco::JSON::Object::Ptr model = JsonText::object();
-		model->set("type", std::string("model"));
-		model->set("id", id);
-		model->set("display_name", id);
-		model->set("created_at", std::string("1970-01-01T00:00:00Z"));
-		data->add(model);
+		for (const auto& model: list)
+		{
+			if (model.id == _model) return sendJson(response, 200, entryJson(model), entry);
+		}
+		throw HttpError(404, "Unknown model '" + _model + "'; GET /v1/models lists the models of this server");
 	}
-	Poco::JSON::Object::Ptr list = JsonText::object();
-	list->set("data", data);
-	list->set("has_more", false);
-	list->set("first_id", ids.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(ids.front()));
-	list->set("last_id", ids.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(ids.back()));
-	sendJson(response, 200, JsonText::write(list), entry);
+
+	std::string data = "[";
+	for (std::size_t i = 0; i < list.size(); ++i) data += (i ? ", " : "") + entryJson(list[i]);
+	data += "]";
+	std::string out;
+	if (_anthropic)
+	{
+		// Anthropic pages with after_id/before_id; the whole list is one page.
+		out = "{\"data\": " + data + ", \"has_more\": false, \"first_id\": ";
+		out += list.empty() ? "null" : JsonText::quote(list.front().id);
+		out += ", \"last_id\": ";
+		out += list.empty() ? "null" : JsonText::quote(list.back().id);
+		out += "}";
+	}
+	else
+	{
+		out = "{\"object\": \"list\", \"data\": " + data + ", \"default\": " + JsonText::quote(context().backends.defaultModelSpec()) + "}";
+	}
+	sendJson(response, 200, out, entry);
 }
 
 

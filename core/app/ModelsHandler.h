@@ -18,19 +18,34 @@ namespace Nash {
 class ModelsHandler: public JsonHandler
 	/// GET /v1/models: the models requests can name, in the OpenAI list
 	/// shape: "backend/model" for each model each available backend lists,
-	/// then the aliases. With an anthropic-version header (which
-	/// Anthropic's clients always send), the same models in Anthropic's
-	/// list shape.
+	/// then the aliases. GET /v1/models/{model}: one of them, or 404.
+	///
+	/// With an anthropic-version header (which Anthropic's clients always
+	/// send), the same in Anthropic's shapes, errors included; otherwise
+	/// errors are in OpenAI's envelope.
 {
 public:
-	explicit ModelsHandler(ServerContext& context);
+	explicit ModelsHandler(ServerContext& context, const std::string& model = std::string());
+		/// model: the one asked for; empty for the list.
 
 protected:
+	void begin(const Poco::Net::HTTPServerRequest& request) override;
 	void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) override;
+	ErrorAnswer errorAnswer(const ErrorReply& reply) const override;
 
 private:
-	std::vector<std::string> modelIds();
-	void sendAnthropicList(Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry);
+	struct Model
+	{
+		std::string id;
+		std::string owner;
+		std::string aliasFor;
+	};
+
+	std::vector<Model> models();
+	std::string entryJson(const Model& model) const;
+
+	std::string _model;
+	bool _anthropic = false;
 };
 
 

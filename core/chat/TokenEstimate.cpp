@@ -27,6 +27,14 @@ long long TokenEstimate::ofText(const std::string& utf8)
 }
 
 
+long long TokenEstimate::ofPrompt(const std::vector<ChatMessage>& messages)
+{
+	long long total = 0;
+	for (const auto& message: messages) total += ofText(message.content);
+	return total > 0 ? total : 1;
+}
+
+
 long long TokenEstimate::of(const std::vector<ChatMessage>& messages)
 {
 	long long total = 0;

@@ -30,7 +30,13 @@ public:
 		/// part of four.
 
 	static long long of(const std::vector<ChatMessage>& messages);
-		/// The estimate for messages.
+		/// The estimate for messages, as the original counted (its limits
+		/// and summaries depend on it).
+
+	static long long ofPrompt(const std::vector<ChatMessage>& messages);
+		/// The estimate the OpenAI and Anthropic dialects report for a
+		/// prompt: ofText() of each message, summed, and never 0 (no
+		/// provider counts a prompt as nothing).
 };
 
 

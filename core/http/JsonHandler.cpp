@@ -37,6 +37,7 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 	bool failed = false;
 	try
 	{
+		begin(request);
 		RequestGuard::admit(request, response, _context.settings, entry.path);
 		handle(request, response, entry);
 	}
@@ -74,6 +75,11 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 				LogText::escape(failure.message));
 	}
 	AccessLog::record(entry);
+}
+
+
+void JsonHandler::begin(const Poco::Net::HTTPServerRequest&)
+{
 }
 
 

@@ -33,6 +33,11 @@ public:
 	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) final;
 
 protected:
+	virtual void begin(const Poco::Net::HTTPServerRequest& request);
+		/// Called first, before the guard: a handler whose error dialect
+		/// depends on the request's headers decides it here. Does nothing
+		/// by default.
+
 	virtual void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) = 0;
 		/// The endpoint's work. Throws on any failure.
 

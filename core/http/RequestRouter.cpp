@@ -37,6 +37,15 @@ void RequestRouter::add(Route route)
 
 bool RequestRouter::matches(const std::string& pattern, const std::string& path, std::string& parameter)
 {
+	// "{...}" takes the rest of the path, slashes and all ("backend/model").
+	const std::string rest = "{...}";
+	if (pattern.size() >= rest.size() && pattern.compare(pattern.size() - rest.size(), rest.size(), rest) == 0)
+	{
+		std::string prefix = pattern.substr(0, pattern.size() - rest.size());
+		if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
+		parameter = path.substr(prefix.size());
+		return true;
+	}
 	const std::string placeholder = "{}";
 	if (pattern.size() >= placeholder.size() && pattern.compare(pattern.size() - placeholder.size(), placeholder.size(), placeholder) == 0)
 	{
@@ -86,6 +95,8 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
 		std::string pattern = route.pattern;
 		auto placeholder = pattern.find("{}");
 		if (placeholder != std::string::npos) pattern.replace(placeholder, 2, "{name}");
+		placeholder = pattern.find("{...}");
+		if (placeholder != std::string::npos) pattern.replace(placeholder, 5, "{model}");
 		valid += route.method + " " + pattern;
 	}
 	return new NotFoundHandler(_context, valid);
@@ -117,6 +128,9 @@ std::vector<RequestRouter::Route> RequestRouter::standardRoutes()
 #endif
 	routes.push_back({"GET", "/v1/models", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new ModelsHandler(context));
+	}});
+	routes.push_back({"GET", "/v1/models/{...}", [](ServerContext& context, const std::string& model) {
+		return static_cast<Poco::Net::HTTPRequestHandler*>(new ModelsHandler(context, model));
 	}});
 	routes.push_back({"GET", "/health", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new HealthHandler(context));

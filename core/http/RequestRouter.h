@@ -31,7 +31,9 @@ public:
 		std::string method;
 		std::string pattern;
 			/// An exact path, or a prefix ending in "{}" that matches one
-			/// non-empty path segment, handed to the creator as parameter.
+			/// non-empty path segment, or in "{...}" that matches the
+			/// non-empty rest of the path; what matched is handed to the
+			/// creator as parameter.
 		Creator create;
 	};
 

@@ -248,6 +248,38 @@ Poco::Dynamic::Var toolChoiceJson(const Poco::Dynamic::Var& choice)
 }
 
 
+void passAnthropicFields(const Poco::JSON::Object& extra, Poco::JSON::Object& body)
+	/// What a client may ask for that Anthropic takes and OpenAI's shape
+	/// has no field for: top_k and thinking as they are, the end user as
+	/// metadata.user_id, parallel_tool_calls false as
+	/// tool_choice.disable_parallel_tool_use.
+{
+	for (const char* name: {"top_k", "thinking"})
+	{
+		if (extra.has(name) && !extra.get(name).isEmpty()) body.set(name, extra.get(name));
+	}
+	Poco::Dynamic::Var user = extra.get("user");
+	if (user.isString())
+	{
+		Poco::JSON::Object::Ptr metadata = newObject();
+		metadata->set("user_id", user);
+		body.set("metadata", metadata);
+	}
+	Poco::Dynamic::Var parallel = extra.get("parallel_tool_calls");
+	if (parallel.type() == typeid(bool) && !parallel.extract<bool>() && body.has("tools"))
+	{
+		Poco::JSON::Object::Ptr choice = body.getObject("tool_choice");
+		if (!choice)
+		{
+			choice = newObject();
+			choice->set("type", "auto");
+			body.set("tool_choice", choice);
+		}
+		choice->set("disable_parallel_tool_use", true);
+	}
+}
+
+
 std::string messagesPathFor(const Poco::URI& base)
 	/// Anthropic's base URL has no /v1, unlike OpenAI's; accept both, since
 	/// "https://api.anthropic.com/v1" is an easy mistake to make.
@@ -340,6 +372,7 @@ Poco::JSON::Object::Ptr AnthropicBackend::requestBody(const ChatRequest& request
 	}
 	if (request.extra && request.extra->has("tool_choice") && !request.extra->get("tool_choice").isEmpty())
 		body->set("tool_choice", toolChoiceJson(request.extra->get("tool_choice")));
+	if (request.extra) passAnthropicFields(*request.extra, *body);
 	return body;
 }
 

@@ -31,6 +31,10 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("list_tools"), parameter);
 		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/v1/mcp/{}", "/v1/mcp/", parameter));
 		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/v1/mcp/{}", "/v1/mcp/a/b", parameter));
+		CPPUNIT_ASSERT(Nash::RequestRouter::matches("/v1/models/{...}", "/v1/models/openai/gpt-4o", parameter));
+		CPPUNIT_ASSERT_EQUAL(std::string("openai/gpt-4o"), parameter);
+		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/v1/models/{...}", "/v1/models/", parameter));
+		CPPUNIT_ASSERT(!Nash::RequestRouter::matches("/v1/models/{...}", "/v1/models", parameter));
 	}
 
 	void testStandardRoutes()

@@ -33,7 +33,7 @@ void CountTokensHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
 	route(call.input, entry, true);
 
 	const ChatRequest& chat = call.input.request;
-	long long tokens = TokenEstimate::of(chat.messages);
+	long long tokens = TokenEstimate::ofPrompt(chat.messages);
 	for (const auto& message: chat.messages)
 	{
 		Poco::JSON::Array::Ptr toolCalls = message.raw ? message.raw->getArray("tool_calls") : nullptr;

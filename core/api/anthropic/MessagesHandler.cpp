@@ -40,7 +40,7 @@ void MessagesHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
 	std::string modelName = input.modelSpec.empty() ? route.backendName + "/" + route.model : input.modelSpec;
 	auto slot = holdStreamSlot(response);
 
-	MessagesEncoder encoder(newId("msg_"), modelName, TokenEstimate::of(input.request.messages));
+	MessagesEncoder encoder(newId("msg_"), modelName, TokenEstimate::ofPrompt(input.request.messages));
 	auto cancellation = std::make_shared<CancellationToken>();
 	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
 

@@ -45,7 +45,7 @@ void ChatCompletionsHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
 	auto cancellation = std::make_shared<CancellationToken>();
 	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
 	Usage estimate;
-	estimate.promptTokens = TokenEstimate::of(input.request.messages);
+	estimate.promptTokens = TokenEstimate::ofPrompt(input.request.messages);
 
 	std::unique_ptr<SseWriter> writer;
 	if (call.stream)

@@ -209,6 +209,21 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("model"), first->getValue<std::string>("type"));
 		CPPUNIT_ASSERT_EQUAL(first->getValue<std::string>("id"), list->getValue<std::string>("first_id"));
 		CPPUNIT_ASSERT(first->has("display_name") && first->has("created_at"));
+
+		HttpTestClient client(_server->port());
+		auto one = client.request("GET", "/v1/models/echo/echo", "", "", {{"x-api-key", token}, {"anthropic-version", "2023-06-01"}});
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(one.body, 200, one.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("echo/echo"), one.json()->getValue<std::string>("id"));
+		CPPUNIT_ASSERT_EQUAL(std::string("model"), one.json()->getValue<std::string>("type"));
+		auto missing = client.request("GET", "/v1/models/nope", "", "", {{"x-api-key", token}, {"anthropic-version", "2023-06-01"}});
+		CPPUNIT_ASSERT_EQUAL(404, missing.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("not_found_error"), missing.json()->getObject("error")->getValue<std::string>("type"));
+		auto openAi = client.request("GET", "/v1/models/echo/echo", "", "", {{"Authorization", "Bearer " + token}});
+		CPPUNIT_ASSERT_EQUAL(std::string("model"), openAi.json()->getValue<std::string>("object"));
+		CPPUNIT_ASSERT_EQUAL(std::string("echo"), openAi.json()->getValue<std::string>("owned_by"));
+		auto unauthorized = client.request("GET", "/v1/models", "", "", {{"anthropic-version", "2023-06-01"}});
+		CPPUNIT_ASSERT_EQUAL(401, unauthorized.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("authentication_error"), unauthorized.json()->getObject("error")->getValue<std::string>("type"));
 	}
 
 	void testTokenHeaders()

@@ -113,6 +113,14 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("u-1"), sent->getValue<std::string>("user"));
 		CPPUNIT_ASSERT(!sent->has("api_key"));
 		CPPUNIT_ASSERT(!sent->has("session_id"));
+
+		// A limit named max_completion_tokens (all OpenAI's reasoning models
+		// take) goes by that name alone.
+		body = R"({"model": "openai/o-test", "messages": [{"role": "user", "content": "x"}], "max_completion_tokens": 33})";
+		CPPUNIT_ASSERT_EQUAL(200, _harness->client().post("/v1/chat/completions", body).status);
+		sent = _harness->stats()->getObject("last_body");
+		CPPUNIT_ASSERT_EQUAL(33, sent->getValue<int>("max_completion_tokens"));
+		CPPUNIT_ASSERT(!sent->has("max_tokens"));
 	}
 
 	void testSummarizeAsksWithoutStreaming()

@@ -152,6 +152,23 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string(R"({"temperature":0.25,"top_p":0.5,"num_predict":64,"stop":["###"]})"), text(body->get("options")));
 		CPPUNIT_ASSERT_EQUAL(std::string(R"([{"function":{"name":"get_weather"},"type":"function"}])"), text(body->get("tools")));
 		CPPUNIT_ASSERT(!body->has("seed"));
+
+		// OpenAI's image parts: a data URL's base64 goes as an image; a link cannot.
+		Nash::ChatRequest pictures = request({message("user", "and this?", R"({"role":"user","content":[{"type":"text","text":"and this?"},
+			{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,d29ybGQ="}}]})")});
+		CPPUNIT_ASSERT_EQUAL(std::string(R"([{"role":"user","content":"and this?","images":["d29ybGQ="]}])"),
+			text(_backend.requestBody(pictures, true)->get("messages")));
+		Nash::ChatRequest link = request({message("user", "x", R"({"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]})")});
+		try
+		{
+			_backend.requestBody(link, true);
+			CPPUNIT_FAIL("an image link was taken");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(400, exc.code());
+			CPPUNIT_ASSERT(exc.message().find("base64") != std::string::npos);
+		}
 	}
 
 	void testBodyOfAToolConversation()

@@ -74,6 +74,7 @@ class AnthropicBackendTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testBodyOfAPlainConversation);
 	CPPUNIT_TEST(testBodyOfAToolConversation);
 	CPPUNIT_TEST(testToolsAndToolChoice);
+	CPPUNIT_TEST(testImagesAndAnthropicFields);
 	CPPUNIT_TEST(testToolArgumentsMustBeAnObject);
 	CPPUNIT_TEST(testKeyRequiredForAnthropic);
 	CPPUNIT_TEST(testMessagesPath);
@@ -179,6 +180,28 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"tool","name":"get_weather"})"), text(_backend.requestBody(chat, true)->get("tool_choice")));
 		chat.extra->set("tool_choice", "auto");
 		CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"auto"})"), text(_backend.requestBody(chat, true)->get("tool_choice")));
+	}
+
+	void testImagesAndAnthropicFields()
+	{
+		_config->setString("base_url", "http://127.0.0.1:9");
+		_backend.configure("a", *_config);
+		Nash::ChatRequest chat = request({message("user", "what is this?", R"({"role": "user", "content": [
+			{"type": "text", "text": "what is this?"},
+			{"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+			{"type": "image_url", "image_url": {"url": "https://example.com/cat.jpg"}}]})")});
+		chat.extra->set("tools", TestCall::json(R"({"t":[{"type":"function","function":{"name":"now"}}]})")->get("t"));
+		chat.extra->set("parallel_tool_calls", false);
+		chat.extra->set("top_k", 5);
+		chat.extra->set("user", "u-1");
+		Poco::JSON::Object::Ptr body = _backend.requestBody(chat, true);
+		CPPUNIT_ASSERT_EQUAL(std::string(R"([{"type":"text","text":"what is this?"},)"
+			R"({"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}},)"
+			R"({"type":"image","source":{"type":"url","url":"https://example.com/cat.jpg"}}])"),
+			text(body->getArray("messages")->getObject(0)->get("content")));
+		CPPUNIT_ASSERT_EQUAL(5, body->getValue<int>("top_k"));
+		CPPUNIT_ASSERT_EQUAL(std::string("u-1"), body->getObject("metadata")->getValue<std::string>("user_id"));
+		CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"auto","disable_parallel_tool_use":true})"), text(body->get("tool_choice")));
 	}
 
 	void testToolArgumentsMustBeAnObject()
