@@ -60,6 +60,18 @@ ChatCompletionsRequest ChatCompletionsRequest::parse(const Poco::JSON::Object::P
 		}
 	}
 
+	// One answer a request, as text and tool calls: what a backend cannot
+	// give back is refused rather than silently left out.
+	Poco::Dynamic::Var n = body->get("n");
+	if (!n.isEmpty() && !(n.isInteger() && n.convert<Poco::Int64>() == 1))
+		throw HttpError::badRequest("Field 'n' must be 1: this gateway returns one choice a request; send several requests for several answers");
+	Poco::Dynamic::Var logprobs = body->get("logprobs");
+	if (!logprobs.isEmpty() && !(logprobs.type() == typeid(bool) && !logprobs.extract<bool>()))
+		throw HttpError::badRequest("Field 'logprobs' must be false or left out: this gateway does not return log probabilities");
+	Poco::Dynamic::Var topLogprobs = body->get("top_logprobs");
+	if (!topLogprobs.isEmpty() && !(topLogprobs.isInteger() && topLogprobs.convert<Poco::Int64>() == 0))
+		throw HttpError::badRequest("Field 'top_logprobs' must be 0 or left out: this gateway does not return log probabilities");
+
 	// The shared parser reads the rest from a copy in its terms; the
 	// client's own objects are not changed.
 	Poco::JSON::Object::Ptr shared = JsonText::object();

@@ -36,7 +36,10 @@ struct ChatCompletionsRequest
 		/// string, null or an array of parts (the text of text parts is the
 		/// message's text; the parts themselves, images included, stay in
 		/// the message for backends that pass messages on).
-		/// max_completion_tokens is max_tokens when that is not given.
+		/// max_completion_tokens is max_tokens when that is not given (and
+		/// stays for backends that pass it on). n other than 1, logprobs
+		/// true and top_logprobs other than 0 are refused: the pipeline
+		/// carries one answer, without log probabilities.
 };
 
 

@@ -160,6 +160,9 @@ public:
 		CPPUNIT_ASSERT_THROW(Nash::ChatCompletionsRequest::parse(Nash::JsonText::parseObject(R"({"messages": [{"role": "user", "content": "x"}], "stream_options": 1})")),
 			Nash::HttpError);
 		CPPUNIT_ASSERT_THROW(Nash::ChatCompletionsRequest::parse(Nash::JsonText::parseObject(R"({"messages": []})")), Nash::HttpError);
+		CPPUNIT_ASSERT_THROW(Nash::ChatCompletionsRequest::parse(Nash::JsonText::parseObject(R"({"messages": [{"role": "user", "content": "x"}], "n": 2})")), Nash::HttpError);
+		CPPUNIT_ASSERT_THROW(Nash::ChatCompletionsRequest::parse(Nash::JsonText::parseObject(R"({"messages": [{"role": "user", "content": "x"}], "logprobs": true})")), Nash::HttpError);
+		Nash::ChatCompletionsRequest::parse(Nash::JsonText::parseObject(R"({"messages": [{"role": "user", "content": "x"}], "logprobs": false, "n": 1, "top_logprobs": 0})"));
 	}
 };
 
