@@ -74,7 +74,18 @@ void ModelsHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerR
 		{
 			if (model.id == _model) return sendJson(response, 200, entryJson(model), entry);
 		}
-		throw HttpError(404, "Unknown model '" + _model + "'; GET /v1/models lists the models of this server");
+		// A name chat requests may use (a bare model name, a model of a
+		// backend that takes any) is one this server has.
+		BackendRoute route;
+		try
+		{
+			route = context().backends.resolve(_model);
+		}
+		catch (HttpError&)
+		{
+			throw HttpError(404, "Unknown model '" + _model + "'; GET /v1/models lists the models of this server");
+		}
+		return sendJson(response, 200, entryJson({_model, route.backendName, std::string()}), entry);
 	}
 
 	std::string data = "[";

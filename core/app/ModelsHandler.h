@@ -18,7 +18,9 @@ namespace Nash {
 class ModelsHandler: public JsonHandler
 	/// GET /v1/models: the models requests can name, in the OpenAI list
 	/// shape: "backend/model" for each model each available backend lists,
-	/// then the aliases. GET /v1/models/{model}: one of them, or 404.
+	/// then the aliases. GET /v1/models/{model}: one of them, or any other
+	/// name a chat request may use (a bare model name, any model of a
+	/// backend that takes any), or 404.
 	///
 	/// With an anthropic-version header (which Anthropic's clients always
 	/// send), the same in Anthropic's shapes, errors included; otherwise

@@ -85,14 +85,38 @@ std::ostream& ChatHandler::beginEventStream(Poco::Net::HTTPServerRequest& reques
 }
 
 
+bool ChatHandler::answerAtOnce(const ChatRequest& request, bool stream)
+{
+	if (stream || !request.extra) return false;
+	for (const char* name: {"tools", "functions"})
+	{
+		if (request.extra->has(name) && !request.extra->get(name).isEmpty()) return false;
+	}
+	return true;
+}
+
+
 ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& request, ChatEventSink& sink, const std::shared_ptr<CancellationToken>& cancellation,
-	const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry)
+	const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry, bool whole)
 {
 	const ServerSettings& settings = context().settings;
 	ChatOutcome outcome;
 	try
 	{
-		route.backend->streamChat(request, sink, *cancellation);
+		if (whole)
+		{
+			ChatResult result = route.backend->complete(request, *cancellation);
+			if (!cancellation->isCancelled())
+			{
+				sink.content(result.content);
+				sink.usage(result.usage);
+				sink.finish(result.finishReason);
+			}
+		}
+		else
+		{
+			route.backend->streamChat(request, sink, *cancellation);
+		}
 	}
 	catch (Poco::Exception& exc)
 	{

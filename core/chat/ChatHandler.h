@@ -70,9 +70,16 @@ protected:
 		/// Sends the head of a 200 text/event-stream answer, chunked and
 		/// not buffered by proxies; the events follow on the stream.
 
+	static bool answerAtOnce(const ChatRequest& request, bool stream);
+		/// Whether run() may ask the backend for the whole answer at once
+		/// (complete()) rather than a stream: the client does not stream,
+		/// and offers no tools (a whole answer carries no tool calls).
+		/// Providers answer a whole answer sooner than its stream.
+
 	ChatOutcome run(const BackendRoute& route, const ChatRequest& request, ChatEventSink& sink, const std::shared_ptr<CancellationToken>& cancellation,
-		const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry);
-		/// Runs the backend's stream and says how it ended: complete, or
+		const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry, bool whole = false);
+		/// Runs the backend's stream (with whole, its complete(), the
+		/// answer then given to sink in one piece) and says how it ended: complete, or
 		/// cut short by shutdown (Overloaded), the time limit (TimedOut),
 		/// the client leaving (ClientGone) or the backend failing (its
 		/// kind). Sets entry.outcome and logs what the operator should see.

@@ -73,7 +73,7 @@ Poco::JSON::Object::Ptr toolInput(const Poco::JSON::Object::Ptr& toolCall)
 		Poco::JSON::Object::Ptr input = JsonFields::parseObject(text);
 		if (input) return input;
 	}
-	throw BackendException("the arguments of tool call '" + JsonFields::string(toolCall, "id") + "' are not a JSON object, which Anthropic requires");
+	throw BackendException("the arguments of tool call '" + JsonFields::string(toolCall, "id") + "' are not a JSON object, which Anthropic requires", 400);
 }
 
 
@@ -266,9 +266,11 @@ void passAnthropicFields(const Poco::JSON::Object& extra, Poco::JSON::Object& bo
 		body.set("metadata", metadata);
 	}
 	Poco::Dynamic::Var parallel = extra.get("parallel_tool_calls");
-	if (parallel.type() == typeid(bool) && !parallel.extract<bool>() && body.has("tools"))
+	Poco::JSON::Object::Ptr chosen = body.getObject("tool_choice");
+	bool noTools = chosen && JsonFields::string(chosen, "type") == "none";
+	if (parallel.type() == typeid(bool) && !parallel.extract<bool>() && body.has("tools") && !noTools)
 	{
-		Poco::JSON::Object::Ptr choice = body.getObject("tool_choice");
+		Poco::JSON::Object::Ptr choice = chosen;
 		if (!choice)
 		{
 			choice = newObject();

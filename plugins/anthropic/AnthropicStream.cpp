@@ -141,8 +141,12 @@ void AnthropicStream::error(const Poco::JSON::Object::Ptr& data)
 {
 	Poco::JSON::Object::Ptr error = data->getObject("error");
 	std::string message = JsonFields::string(error, "message");
-	if (message.empty()) message = JsonFields::string(error, "type");
-	_call.fail(_call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message));
+	std::string type = JsonFields::string(error, "type");
+	if (message.empty()) message = type;
+	// The status Anthropic gives these errors before a stream begins, so
+	// that a client hears "overloaded" or "rate limited" either way.
+	int status = type == "overloaded_error" ? 529 : type == "rate_limit_error" ? 429 : 0;
+	_call.fail(_call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message), status);
 }
 
 

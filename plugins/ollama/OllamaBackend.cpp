@@ -53,7 +53,7 @@ Poco::JSON::Object::Ptr toolArguments(const Poco::JSON::Object::Ptr& toolCall, c
 		Poco::JSON::Object::Ptr object = JsonFields::parseObject(text);
 		if (object) return object;
 	}
-	throw BackendException("the arguments of tool call '" + JsonFields::string(toolCall, "id") + "' are not a JSON object, which Ollama requires");
+	throw BackendException("the arguments of tool call '" + JsonFields::string(toolCall, "id") + "' are not a JSON object, which Ollama requires", 400);
 }
 
 

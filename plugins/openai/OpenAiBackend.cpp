@@ -133,7 +133,7 @@ Poco::JSON::Object::Ptr OpenAiBackend::requestBody(const ChatRequest& request, b
 	if (!request.temperature.isNull()) body->set("temperature", request.temperature.value());
 	// OpenAI's reasoning models refuse max_tokens: a client that named the
 	// limit max_completion_tokens has it passed on by that name alone.
-	bool completionLimit = request.extra && request.extra->has("max_completion_tokens") && _passFields.count("max_completion_tokens");
+	bool completionLimit = request.extra && !request.extra->get("max_completion_tokens").isEmpty() && _passFields.count("max_completion_tokens");
 	if (!request.maxTokens.isNull() && !completionLimit) body->set("max_tokens", request.maxTokens.value());
 	if (!request.topP.isNull()) body->set("top_p", request.topP.value());
 	if (!request.stop.empty())

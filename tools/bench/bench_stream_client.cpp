@@ -23,6 +23,13 @@
 // not end with data: [DONE], when an event's JSON starts with "error", or
 // when the connection fails or the per-request timeout expires.
 //
+// With --expect=json the answer is one JSON document instead of a stream
+// (an OpenAI chat.completion, "stream": false): the request asks for
+// application/json, there is no TTFE, and a request is an error when the
+// status is not 200, when the Content-Type is not JSON, when the body starts
+// with "error" or when it carries no non-empty "content" string (the
+// connection and timeout errors as above).
+//
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -77,6 +84,7 @@ struct Options
 	double timeoutS = 60;     // per request, connect to end of response
 	double rampMs = 0;        // spread the first requests of the slots over this
 	bool keepAlive = true;
+	bool json = false;        // --expect=json: one JSON answer, not events
 	int watchPid = 0;
 	std::string label;
 };
@@ -88,9 +96,11 @@ void usage()
 		"         (--body=JSON | --body-file=FILE) [--header='Name: value']...\n"
 		"         [--concurrency=N] [--requests=N] [--duration=S] [--threads=N]\n"
 		"         [--timeout=S] [--ramp-ms=MS] [--no-keepalive] [--watch-pid=PID] [--label=TEXT]\n"
+		"         [--expect=sse|json]\n"
 		"Keeps N requests in flight (each slot sends its next request when the\n"
 		"previous one ends) until --requests were sent or --duration passed, then\n"
-		"prints JSON. The host must be a loopback address.\n";
+		"prints JSON. --expect=json: the answer is one JSON document (not a stream\n"
+		"of server-sent events). The host must be a loopback address.\n";
 }
 
 bool startsWith(const std::string& s, const char* prefix)
@@ -133,6 +143,12 @@ bool parseArgs(int argc, char** argv, Options& o)
 		else if (val("ramp-ms", v)) o.rampMs = std::atof(v.c_str());
 		else if (val("watch-pid", v)) o.watchPid = std::atoi(v.c_str());
 		else if (val("label", v)) o.label = v;
+		else if (val("expect", v))
+		{
+			if (v == "json") o.json = true;
+			else if (v == "sse") o.json = false;
+			else { std::cerr << "--expect must be sse or json\n"; return false; }
+		}
 		else if (a == "--no-keepalive") o.keepAlive = false;
 		else if (a == "--help" || a == "-h") { usage(); std::exit(0); }
 		else { std::cerr << "unknown argument: " << a << "\n"; return false; }
@@ -199,6 +215,7 @@ struct Conn
 	bool chunked = false;
 	long long bodyLeft = -1;     // Content-Length left; -1: chunked or until close
 	bool closeAfter = false;
+	bool jsonType = false;       // Content-Type names JSON (not an event stream)
 	ChunkState cs = CHUNK_SIZE;
 	long long chunkLeft = 0;
 	std::string line;            // chunk-size or trailer line being read
@@ -212,7 +229,7 @@ struct Conn
 	void resetResponse()
 	{
 		outOff = 0; head.clear(); status = 0; chunked = false; bodyLeft = -1;
-		closeAfter = false; cs = CHUNK_SIZE; chunkLeft = 0; line.clear(); sse.clear();
+		closeAfter = false; jsonType = false; cs = CHUNK_SIZE; chunkLeft = 0; line.clear(); sse.clear();
 		sawDone = sawError = false; events = 0; bytesIn = 0;
 		tStart = tSent = 0; tFirst = tDone = -1;
 	}
@@ -393,6 +410,12 @@ private:
 		if (err.empty())
 		{
 			if (c.status != 200) err = "status_" + std::to_string(c.status);
+			else if (_s.opt->json)
+			{
+				if (!c.jsonType) err = "not_json";
+				else if (isErrorEvent(c.sse)) err = "error_body";
+				else if (!hasText(c.sse)) err = "no_content";
+			}
 			else if (c.sawError) err = "error_event";
 			else if (!c.sawDone) err = "no_done";
 		}
@@ -601,6 +624,7 @@ private:
 			while (!value.empty() && value.front() == ' ') value.erase(0, 1);
 			if (name == "transfer-encoding" && value.find("chunked") != std::string::npos) c.chunked = true;
 			else if (name == "content-length") c.bodyLeft = std::atoll(value.c_str());
+			else if (name == "content-type") c.jsonType = value.find("json") != std::string::npos;
 			else if (name == "connection" && value.find("close") != std::string::npos) c.closeAfter = true;
 			else if (name == "connection" && value.find("keep-alive") != std::string::npos) c.closeAfter = false;
 		}
@@ -615,6 +639,13 @@ private:
 	void body(Conn& c, const char* p, size_t n, int64_t now)
 	{
 		if (n == 0) return;
+		if (_s.opt->json)
+		{
+			// One document, examined when the response ends (finish); kept
+			// bounded like a stream's unfinished line.
+			if (c.sse.size() + n <= (1u << 24)) c.sse.append(p, n);
+			return;
+		}
 		c.sse.append(p, n);
 		size_t start = 0;
 		for (;;)
@@ -766,7 +797,8 @@ int main(int argc, char** argv)
 	}
 
 	std::string req = "POST " + o.path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
-		"\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: " +
+		"\r\nContent-Type: application/json\r\nAccept: " + (o.json ? "application/json" : "text/event-stream") +
+		"\r\nContent-Length: " +
 		std::to_string(o.body.size()) + "\r\n";
 	if (!o.keepAlive) req += "Connection: close\r\n";
 	for (const auto& h: o.headers) req += h + "\r\n";
@@ -827,7 +859,8 @@ int main(int argc, char** argv)
 	long n = static_cast<long>(s.samples.size());
 
 	std::ostringstream out;
-	out << "{\"label\": \"" << jsonEscape(o.label) << "\", \"concurrency\": " << o.concurrency
+	out << "{\"label\": \"" << jsonEscape(o.label) << "\", \"expect\": \"" << (o.json ? "json" : "sse")
+	    << "\", \"concurrency\": " << o.concurrency
 	    << ", \"requests\": " << n << ", \"ok\": " << ok << ", \"errors\": " << errors
 	    << ", \"error_kinds\": {";
 	bool firstKind = true;

@@ -9,13 +9,14 @@
 # --upstream: bench (default) is tools/bench's epoll fake upstream; tests is
 # tests/fake_upstream (a thread per stream; it spins during pauses, so it
 # limits the paced and many-stream scenarios on a small machine).
-# --quick: under a minute (short runs, 200 open streams instead of 1000 and
-# 10000). A full run takes under five minutes. Prints a markdown table and
-# writes every measurement as JSON (the path is printed at the end).
+# --quick: about a minute and a half (short runs, 200 open streams instead of
+# 1000 and 10000). A full run takes under five minutes. Prints a markdown
+# table and writes every measurement as JSON (the path is printed at the end).
 #
 # Environment: BENCH_BUILD_DIR (default <repo>/build-bench), BENCH_CMAKE_ARGS
-# (extra cmake arguments when the build folder is configured),
-# PORTKEY_PEER_DIR (default <repo>/../shared/peers/portkey).
+# (extra cmake arguments when the build folder is configured), BENCH_JOBS
+# (parallel build jobs, default 2), PORTKEY_PEER_DIR (default
+# <repo>/../shared/peers/portkey).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -35,7 +36,7 @@ for arg in "$@"; do
         --no-portkey) USE_PORTKEY=0 ;;
         --no-wrk) USE_WRK=0 ;;
         --upstream=bench|--upstream=tests) UPSTREAM="${arg#--upstream=}" ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -98,7 +99,8 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
         || { cat "$WORK/cmake.log" >&2; exit 1; }
 fi
 log "building (incremental)"
-cmake --build "$BUILD" --target llm_server openai echo fake_upstream bench_fake_upstream bench_stream_client -j2 \
+cmake --build "$BUILD" --target llm_server openai echo fake_upstream bench_fake_upstream bench_stream_client \
+    -j"${BENCH_JOBS:-2}" \
     >"$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; exit 1; }
 SERVER="$BUILD/bin/llm_server"
 CLIENT="$BUILD/bin/bench_stream_client"
@@ -202,43 +204,63 @@ TARGETS=(direct nash)
 
 # ------------------------------------------------------------ measuring
 
-# client TARGET MODEL ARGS...: one run of the streaming client against a
-# target, the same model (chunks) on the same upstream; prints its JSON.
-client() {
-    local target="$1" model="$2"
-    shift 2
+# route TARGET STREAM MODEL: where one request of a target goes, in R_PORT,
+# R_PATH, R_BODY, R_WATCH (the pid the client samples) and R_HEADERS (an
+# array of "Name: value"). The model (chunks) and the upstream are the same
+# for every target. TARGET is
+#   direct       the fake upstream's POST /v1/chat/completions
+#   nash         our server's original dialect, POST /v1/chat/completions/stream
+#                (always a stream; STREAM is ignored)
+#   nash-openai  our server's OpenAI surface, POST /v1/chat/completions
+#   portkey      Portkey's POST /v1/chat/completions, custom host = the fake
+# and STREAM is true (server-sent events) or false (one chat.completion).
+route() {
+    local target="$1" stream="$2" model="$3"
     local msg='{"role":"user","content":"hi"}'
+    R_HEADERS=()
     case "$target" in
         direct)
-            "$CLIENT" --port="$FAKE_PORT" --path=/v1/chat/completions --watch-pid="$FAKE_PID" \
-                --body="{\"model\":\"$model\",\"stream\":true,\"messages\":[$msg]}" --label="$target" "$@" ;;
+            R_PORT=$FAKE_PORT; R_PATH=/v1/chat/completions; R_WATCH=$FAKE_PID
+            R_BODY="{\"model\":\"$model\",\"stream\":$stream,\"messages\":[$msg]}" ;;
         nash)
-            "$CLIENT" --port="$SERVER_PORT" --path=/v1/chat/completions/stream --watch-pid="$SERVER_PID" \
-                --body="{\"model\":\"openai/$model\",\"messages\":[$msg]}" --label="$target" "$@" ;;
+            R_PORT=$SERVER_PORT; R_PATH=/v1/chat/completions/stream; R_WATCH=$SERVER_PID
+            R_BODY="{\"model\":\"openai/$model\",\"messages\":[$msg]}" ;;
+        nash-openai)
+            R_PORT=$SERVER_PORT; R_PATH=/v1/chat/completions; R_WATCH=$SERVER_PID
+            R_BODY="{\"model\":\"openai/$model\",\"stream\":$stream,\"messages\":[$msg]}" ;;
         portkey)
-            "$CLIENT" --port="$PORTKEY_PORT" --path=/v1/chat/completions --watch-pid="$PORTKEY_PID" \
-                --header='x-portkey-provider: openai' \
-                --header="x-portkey-custom-host: http://127.0.0.1:$FAKE_PORT/v1" \
-                --header='Authorization: Bearer sk-anything' \
-                --body="{\"model\":\"$model\",\"stream\":true,\"messages\":[$msg]}" --label="$target" "$@" ;;
+            R_PORT=$PORTKEY_PORT; R_PATH=/v1/chat/completions; R_WATCH=$PORTKEY_PID
+            R_HEADERS=('x-portkey-provider: openai' "x-portkey-custom-host: http://127.0.0.1:$FAKE_PORT/v1"
+                       'Authorization: Bearer sk-anything')
+            R_BODY="{\"model\":\"$model\",\"stream\":$stream,\"messages\":[$msg]}" ;;
+        *) echo "unknown target: $target" >&2; return 1 ;;
     esac
 }
 
-# wrk_run TARGET MODEL SECONDS: requests/s and latency by wrk (keep-alive,
-# 2 threads, 16 connections), one JSON object.
+# client TARGET STREAM MODEL ARGS...: one run of the load client against a
+# target (see route); prints its JSON. STREAM=false reads one JSON answer.
+client() {
+    local target="$1" stream="$2" model="$3" h
+    shift 3
+    route "$target" "$stream" "$model" || return 1
+    local args=(--port="$R_PORT" --path="$R_PATH" --watch-pid="$R_WATCH" --body="$R_BODY" --label="$target")
+    for h in "${R_HEADERS[@]}"; do args+=(--header="$h"); done
+    [ "$stream" = true ] || [ "$target" = nash ] || args+=(--expect=json)
+    "$CLIENT" "${args[@]}" "$@"
+}
+
+# wrk_run TARGET STREAM MODEL SECONDS [CONNECTIONS]: requests/s and latency
+# by wrk (keep-alive, 16 connections unless told, 2 threads or one per
+# connection), one JSON object.
 wrk_run() {
-    local target="$1" model="$2" secs="$3" port path body headers=""
-    case "$target" in
-        direct) port=$FAKE_PORT; path=/v1/chat/completions
-                body="{\"model\":\"$model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" ;;
-        nash) port=$SERVER_PORT; path=/v1/chat/completions/stream
-              body="{\"model\":\"openai/$model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" ;;
-        portkey) port=$PORTKEY_PORT; path=/v1/chat/completions
-                 body="{\"model\":\"$model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
-                 headers=$'x-portkey-provider: openai\nx-portkey-custom-host: http://127.0.0.1:'"$FAKE_PORT"$'/v1\nAuthorization: Bearer sk-anything' ;;
-    esac
-    BENCH_BODY="$body" BENCH_HEADERS="$headers" timeout $((secs + 30)) \
-        wrk -t2 -c16 -d"${secs}s" --timeout 10s -s "$BENCH_DIR/post.lua" "http://127.0.0.1:$port$path" 2>&1 \
+    local target="$1" stream="$2" model="$3" secs="$4" conns="${5:-16}" threads=2 headers=""
+    route "$target" "$stream" "$model" || return 1
+    [ "$conns" -ge 2 ] || threads=1
+    if [ "${#R_HEADERS[@]}" -gt 0 ]; then headers="$(printf '%s\n' "${R_HEADERS[@]}")"; fi
+    if [ "$stream" != true ] && [ "$target" != nash ]; then headers+=$'\nAccept: application/json'; fi
+    BENCH_BODY="$R_BODY" BENCH_HEADERS="$headers" timeout $((secs + 30)) \
+        wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s -s "$BENCH_DIR/post.lua" \
+        "http://127.0.0.1:$R_PORT$R_PATH" 2>&1 \
         | sed -n 's/^WRKJSON //p' | head -1
 }
 
@@ -259,51 +281,92 @@ field() {
 declare -A RESULT   # RESULT[scenario/target] = JSON
 SCENARIOS=()
 
+# measure SCENARIO COLUMN TARGET STREAM MODEL ARGS...: one client run,
+# recorded as RESULT[SCENARIO/COLUMN] (COLUMN: direct, nash or portkey).
 measure() {
-    local scenario="$1" target="$2" json
+    local scenario="$1" column="$2" json
     shift 2
-    log "$scenario: $target"
+    log "$scenario: $column ($1)"
     # Half a second between runs: the streams a previous run cut (wrk stops
     # mid-stream) end before the next run measures.
     sleep 0.5
-    json="$(client "$target" "$@")" || json=""
+    json="$(client "$@")" || json=""
     [ -n "$json" ] || json='{"failed": true}'
-    RESULT["$scenario/$target"]="$json"
+    RESULT["$scenario/$column"]="$json"
+}
+
+# measure_wrk SCENARIO COLUMN TARGET STREAM MODEL SECONDS [CONNECTIONS]: the
+# same by wrk.
+measure_wrk() {
+    local scenario="$1" column="$2" json
+    shift 2
+    log "$scenario: $column ($1, wrk)"
+    sleep 0.5
+    json="$(wrk_run "$@")" || json=""
+    [ -n "$json" ] || json='{"failed": true}'
+    RESULT["$scenario/$column"]="$json"
 }
 
 add_scenario() { SCENARIOS+=("$1"); }
 
 if [ "$QUICK" = 1 ]; then
-    BURST_S=1.5; WRK_S=1; PACED1_N=10; PACED32_S=1.5; ECHO_S=1.5; OPEN_SIZES=(200)
+    BURST_S=1.5; WRK_S=1; PACED1_N=10; PACED32_S=1.5; ECHO_S=1.5; OPEN_SIZES=(200); NONSTREAM_S=1
 else
-    BURST_S=6; WRK_S=4; PACED1_N=50; PACED32_S=5; ECHO_S=6; OPEN_SIZES=(1000 10000)
+    BURST_S=6; WRK_S=4; PACED1_N=50; PACED32_S=5; ECHO_S=6; OPEN_SIZES=(1000 10000); NONSTREAM_S=4
 fi
+# Not streaming ("stream": false): a 10-token answer, at these concurrencies.
+NONSTREAM_MODEL=bench-10x0
+NONSTREAM_CS=(1 16 64)
+if [ "$USE_WRK" = 1 ]; then NONSTREAM_TOOL=wrk; else NONSTREAM_TOOL=bench_stream_client; fi
 T0=$SECONDS
 
 # The latency-sensitive and memory scenarios first, on a quiet machine and
 # before the throughput runs grow the processes' heaps (RSS is a peak).
 add_scenario paced_c1
-for t in "${TARGETS[@]}"; do measure paced_c1 "$t" bench-50x2 --concurrency=1 --requests="$PACED1_N" --threads=1; done
+for t in "${TARGETS[@]}"; do measure paced_c1 "$t" "$t" true bench-50x2 --concurrency=1 --requests="$PACED1_N" --threads=1; done
+# Not streaming, through the OpenAI surface of each target (ours:
+# /v1/chat/completions with "stream": false), before the open streams: the
+# thousands of threads those leave behind stop over the next minute and would
+# show in these latencies.
+for c in "${NONSTREAM_CS[@]}"; do
+    add_scenario "nonstream_c$c"
+    for t in "${TARGETS[@]}"; do
+        target="$t"
+        if [ "$t" = nash ]; then target=nash-openai; fi
+        if [ "$NONSTREAM_TOOL" = wrk ]; then
+            measure_wrk "nonstream_c$c" "$t" "$target" false "$NONSTREAM_MODEL" "$NONSTREAM_S" "$c"
+        else
+            measure "nonstream_c$c" "$t" "$target" false "$NONSTREAM_MODEL" --concurrency="$c" --duration="$NONSTREAM_S"
+        fi
+    done
+done
 for n in "${OPEN_SIZES[@]}"; do
     add_scenario "open_$n"
     # The connects are spread over up to 2 s (a listen backlog is finite);
     # every stream lasts 4 s, so all of them are open at once at the peak.
     ramp=$(( n / 5 )); [ "$ramp" -le 2000 ] || ramp=2000
     for t in "${TARGETS[@]}"; do
-        measure "open_$n" "$t" bench-40x100 --concurrency="$n" --requests="$n" --ramp-ms="$ramp" --timeout=60
+        measure "open_$n" "$t" "$t" true bench-40x100 --concurrency="$n" --requests="$n" --ramp-ms="$ramp" --timeout=60
     done
 done
 add_scenario paced_c32
-for t in "${TARGETS[@]}"; do measure paced_c32 "$t" bench-50x2 --concurrency=32 --duration="$PACED32_S"; done
+for t in "${TARGETS[@]}"; do measure paced_c32 "$t" "$t" true bench-50x2 --concurrency=32 --duration="$PACED32_S"; done
+# The burst through our server twice, one after the other: its original
+# dialect (the nash column of "burst") and its OpenAI surface ("burst_openai",
+# nash only: direct and Portkey already speak OpenAI, their runs are those of
+# "burst").
 add_scenario burst
-for t in "${TARGETS[@]}"; do measure burst "$t" bench-50x0 --concurrency=16 --duration="$BURST_S"; done
+add_scenario burst_openai
+for t in "${TARGETS[@]}"; do
+    measure burst "$t" "$t" true bench-50x0 --concurrency=16 --duration="$BURST_S"
+    [ "$t" != nash ] || measure burst_openai nash nash-openai true bench-50x0 --concurrency=16 --duration="$BURST_S"
+done
 if [ "$USE_WRK" = 1 ]; then
     add_scenario burst_wrk
+    add_scenario burst_openai_wrk
     for t in "${TARGETS[@]}"; do
-        log "burst_wrk: $t"
-        RESULT["burst_wrk/$t"]="$(wrk_run "$t" bench-50x0 "$WRK_S")"
-        [ -n "${RESULT["burst_wrk/$t"]}" ] || RESULT["burst_wrk/$t"]='{"failed": true}'
-        sleep 0.5
+        measure_wrk burst_wrk "$t" "$t" true bench-50x0 "$WRK_S"
+        [ "$t" != nash ] || measure_wrk burst_openai_wrk nash nash-openai true bench-50x0 "$WRK_S"
     done
 fi
 
@@ -332,7 +395,9 @@ MACHINE="$(nproc) CPUs ($CPU_MODEL), $MEM_MB MiB RAM, Linux $(uname -r), nofile 
 {
     printf '{"quick": %s, "machine": {"nproc": %s, "cpu": "%s", "mem_mb": %s, "kernel": "%s", "nofile": "%s"},\n' \
         "$([ "$QUICK" = 1 ] && echo true || echo false)" "$(nproc)" "$CPU_MODEL" "$MEM_MB" "$(uname -r)" "$NOFILE"
-    printf ' "upstream": "%s", "portkey": "%s", "seconds": %s, "scenarios": {\n' "$UPSTREAM" "$PORTKEY_STATE" "$ELAPSED"
+    printf ' "upstream": "%s", "portkey": "%s", "seconds": %s,\n' "$UPSTREAM" "$PORTKEY_STATE" "$ELAPSED"
+    printf ' "nonstream": {"tool": "%s", "model": "%s", "seconds": %s},\n' "$NONSTREAM_TOOL" "$NONSTREAM_MODEL" "$NONSTREAM_S"
+    printf ' "scenarios": {\n'
     first=1
     for s in "${SCENARIOS[@]}"; do
         [ "$first" = 1 ] || printf ',\n'
@@ -347,13 +412,14 @@ MACHINE="$(nproc) CPUs ($CPU_MODEL), $MEM_MB MiB RAM, Linux $(uname -r), nofile 
     printf '\n}}\n'
 } >"$OUT"
 
-# One table row: label, scenario, key; ratios are to the direct column.
+# One table row: label, scenario, key, and optionally the scenario of the
+# nash column (default: the same); ratios are to the direct column.
 fmt() { [ "$1" = null ] && echo "-" || echo "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "null" || b == "null" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 row() {
-    local label="$1" s="$2" key="$3" d n p
+    local label="$1" s="$2" key="$3" ns="${4:-$2}" d n p
     d="$(field "${RESULT["$s/direct"]:-}" "$key")"
-    n="$(field "${RESULT["$s/nash"]:-}" "$key")"
+    n="$(field "${RESULT["$ns/nash"]:-}" "$key")"
     if [ "$PORTKEY_STATE" = installed ]; then p="$(field "${RESULT["$s/portkey"]:-}" "$key")"; else p=null; fi
     local pcell pratio
     if [ "$PORTKEY_STATE" = installed ]; then pcell="$(fmt "$p")"; pratio="$(ratio "$p" "$d")"
@@ -371,6 +437,16 @@ overhead_row() {
     if [ "$PORTKEY_STATE" = installed ]; then pcell="$(sub "$p" "$d")"; else pcell="$PORTKEY_STATE"; fi
     echo "| $label | 0 | $(sub "$n" "$d") | | $pcell | |"
 }
+# Our server's OpenAI surface against its original dialect: label, scenario
+# of each, key; "OpenAI / original = ratio" in the nash column.
+surface_row() {
+    local label="$1" so="$2" sd="$3" key="$4" o d
+    o="$(field "${RESULT["$so/nash"]:-}" "$key")"
+    d="$(field "${RESULT["$sd/nash"]:-}" "$key")"
+    echo "| $label | | $(fmt "$o") / $(fmt "$d") = $(ratio "$o" "$d") | | | |"
+}
+if [ "$NONSTREAM_TOOL" = wrk ]; then NS_TOOL=" (wrk)"; NS_P50=p50_ms; NS_P99=p99_ms
+else NS_TOOL=""; NS_P50=total_ms.p50; NS_P99=total_ms.p99; fi
 
 {
     echo "Machine: $MACHINE. Run: $([ "$QUICK" = 1 ] && echo quick || echo full), upstream: $UPSTREAM fake, ${ELAPSED} s of measuring."
@@ -383,11 +459,36 @@ overhead_row() {
     row "burst c16: total p99 ms" burst total_ms.p99
     row "burst c16: CPU ms/request (watched process)" burst watch.cpu_ms_per_request
     row "burst c16: errors" burst errors
+    row "burst c16, OpenAI surface: req/s" burst req_per_s burst_openai
+    row "burst c16, OpenAI surface: TTFE p50 ms" burst ttfe_ms.p50 burst_openai
+    row "burst c16, OpenAI surface: total p50 ms" burst total_ms.p50 burst_openai
+    row "burst c16, OpenAI surface: total p99 ms" burst total_ms.p99 burst_openai
+    row "burst c16, OpenAI surface: CPU ms/request (watched process)" burst watch.cpu_ms_per_request burst_openai
+    row "burst c16, OpenAI surface: errors" burst errors burst_openai
+    surface_row "burst c16: req/s OpenAI surface / original dialect (target: at least 1)" burst_openai burst req_per_s
     if [ "$USE_WRK" = 1 ]; then
         row "burst c16 (wrk): req/s" burst_wrk req_per_s
         row "burst c16 (wrk): p50 ms" burst_wrk p50_ms
         row "burst c16 (wrk): p99 ms" burst_wrk p99_ms
+        row "burst c16, OpenAI surface (wrk): req/s" burst_wrk req_per_s burst_openai_wrk
+        row "burst c16, OpenAI surface (wrk): p50 ms" burst_wrk p50_ms burst_openai_wrk
+        row "burst c16, OpenAI surface (wrk): p99 ms" burst_wrk p99_ms burst_openai_wrk
+        row "burst c16, OpenAI surface (wrk): errors" burst_wrk errors burst_openai_wrk
+        surface_row "burst c16 (wrk): req/s OpenAI surface / original dialect" burst_openai_wrk burst_wrk req_per_s
     fi
+    for c in "${NONSTREAM_CS[@]}"; do
+        s="nonstream_c$c"
+        t50=""; t99=""
+        [ "$c" != 1 ] || t50=" (target: at most 0.1)"
+        [ "$c" != 64 ] || t99=" (target: at most 1)"
+        row "non-stream c$c$NS_TOOL: req/s" "$s" req_per_s
+        row "non-stream c$c$NS_TOOL: p50 ms" "$s" "$NS_P50"
+        row "non-stream c$c$NS_TOOL: p99 ms" "$s" "$NS_P99"
+        overhead_row "non-stream c$c: added p50 ms$t50" "$s" "$NS_P50"
+        overhead_row "non-stream c$c: added p99 ms$t99" "$s" "$NS_P99"
+        [ "$NONSTREAM_TOOL" = wrk ] || row "non-stream c$c: CPU ms/request (watched process)" "$s" watch.cpu_ms_per_request
+        row "non-stream c$c: errors" "$s" errors
+    done
     for s in paced_c1 paced_c32; do
         c="${s#paced_c}"
         row "paced 50x2ms c$c: TTFE p50 ms" "$s" ttfe_ms.p50
@@ -418,5 +519,7 @@ overhead_row() {
     fi
     echo
     echo "The watched process is the fake upstream for direct, llm_server for nash, node for Portkey."
+    echo "nash is our server's original dialect (/v1/chat/completions/stream) in the burst, paced, open and echo rows;"
+    echo "its OpenAI surface (/v1/chat/completions) in the \"OpenAI surface\" and non-stream rows ($NONSTREAM_MODEL, \"stream\": false)."
     echo "JSON: $OUT"
 } | tee "$WORK/table.md"

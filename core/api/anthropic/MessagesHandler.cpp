@@ -52,7 +52,7 @@ void MessagesHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
 	}
 
 	EncodingSink<MessagesEncoder> sink(encoder, writer.get(), *cancellation, entry);
-	ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry);
+	ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry, answerAtOnce(input.request, call.stream));
 	long long outputEstimate = TokenEstimate::ofText(encoder.text());
 	if (!writer)
 	{

@@ -243,15 +243,16 @@ void appendAssistantTurn(Array& out, const Poco::Dynamic::Var& content, const st
 }
 
 
-std::string systemText(const Poco::Dynamic::Var& system)
+std::string systemText(const Poco::Dynamic::Var& system, const std::string& name)
+	/// A system prompt: a string, or text blocks joined by blank lines.
 {
 	if (system.isString()) return system.extract<std::string>();
-	if (system.type() != typeid(Array::Ptr)) refuse("system", "must be a string or an array of text blocks");
+	if (system.type() != typeid(Array::Ptr)) refuse(name, "must be a string or an array of text blocks");
 	Array::Ptr blocks = system.extract<Array::Ptr>();
 	std::string text;
 	for (std::size_t i = 0; i < blocks->size(); ++i)
 	{
-		std::string field = "system[" + std::to_string(i) + "]";
+		std::string field = name + "[" + std::to_string(i) + "]";
 		Object::Ptr block = objectAt(blocks, i, field);
 		if (blockType(block, field) != "text") refuse(field + ".type", "must be text");
 		if (!text.empty()) text += "\n\n";
@@ -346,7 +347,7 @@ MessagesRequest MessagesRequest::parse(const Object::Ptr& body, bool requireMaxT
 	Poco::Dynamic::Var system = body->get("system");
 	if (!system.isEmpty())
 	{
-		std::string text = systemText(system);
+		std::string text = systemText(system, "system");
 		if (!text.empty()) messages->add(message("system", text));
 	}
 	Poco::Dynamic::Var given = body->get("messages");
@@ -362,7 +363,8 @@ MessagesRequest MessagesRequest::parse(const Object::Ptr& body, bool requireMaxT
 		if (!turn->has("content") || turn->get("content").isEmpty()) refuse(field + ".content", "is required");
 		if (role == "user") appendUserTurn(*messages, turn->get("content"), field + ".content");
 		else if (role == "assistant") appendAssistantTurn(*messages, turn->get("content"), field + ".content");
-		else refuse(field + ".role", "must be user or assistant; got '" + role + "'");
+		else if (role == "system") messages->add(message("system", systemText(turn->get("content"), field + ".content")));
+		else refuse(field + ".role", "must be user, assistant or system; got '" + role + "'");
 	}
 	shared->set("messages", messages);
 

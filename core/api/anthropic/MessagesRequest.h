@@ -28,7 +28,9 @@ struct MessagesRequest
 		/// Validates body as Anthropic's API reference describes it, or
 		/// throws HttpError 400 naming the field, and translates it:
 		///
-		/// - system (a string or text blocks) becomes the first message;
+		/// - system (a string or text blocks) becomes the first message; a
+		///   message of role system (what Anthropic's mid-conversation
+		///   system messages are) a system message where it stands;
 		/// - text and image blocks (base64 and url sources) become content
 		///   parts (images as image_url, base64 as a data URL);
 		/// - an assistant's tool_use blocks become its tool_calls (input as

@@ -115,7 +115,10 @@ void ChatCompletionsEncoder::finish(const std::string& reason)
 	else if (reason == "max_tokens") _finishReason = "length";
 	else if (reason == "tool_use") _finishReason = "tool_calls";
 	else if (reason == "refusal") _finishReason = "content_filter";
-	else _finishReason = reason;
+	else if (reason == "stop" || reason == "length" || reason == "tool_calls" || reason == "content_filter" || reason == "function_call") _finishReason = reason;
+	// A word OpenAI's clients do not know (Ollama's "load", Anthropic's
+	// "pause_turn") is left to finishChunk(): tool_calls or stop.
+	else _finishReason.clear();
 }
 
 

@@ -55,7 +55,7 @@ void ChatCompletionsHandler::handle(Poco::Net::HTTPServerRequest& request, Poco:
 	}
 
 	EncodingSink<ChatCompletionsEncoder> sink(encoder, writer.get(), *cancellation, entry);
-	ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry);
+	ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry, answerAtOnce(input.request, call.stream));
 	estimate.completionTokens = TokenEstimate::ofText(encoder.text());
 	if (!writer)
 	{

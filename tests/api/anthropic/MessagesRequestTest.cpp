@@ -60,16 +60,19 @@ public:
 		auto request = parse(R"({"model": "claude-x", "max_tokens": 100, "stream": true,
 			"system": [{"type": "text", "text": "Be brief."}, {"type": "text", "text": "Be kind.", "cache_control": {"type": "ephemeral"}}],
 			"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": [{"type": "thinking", "thinking": "hm", "signature": "s"}, {"type": "text", "text": "hello"}]},
-				{"role": "user", "content": [{"type": "text", "text": "and "}, {"type": "text", "text": "you?"}]}],
+				{"role": "user", "content": [{"type": "text", "text": "and "}, {"type": "text", "text": "you?"}]},
+				{"role": "system", "content": "Agents: a, b"}],
 			"stop_sequences": ["END"], "temperature": 0.5, "top_k": 5, "metadata": {"user_id": "u1"}})");
 		CPPUNIT_ASSERT(request.stream);
 		CPPUNIT_ASSERT_EQUAL(std::string("claude-x"), request.input.modelSpec);
 		const auto& chat = request.input.request;
-		CPPUNIT_ASSERT_EQUAL(std::size_t(4), chat.messages.size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(5), chat.messages.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("system"), chat.messages[0].role);
 		CPPUNIT_ASSERT_EQUAL(std::string("Be brief.\n\nBe kind."), chat.messages[0].content);
 		CPPUNIT_ASSERT_EQUAL(std::string("hello"), chat.messages[2].content);
 		CPPUNIT_ASSERT_EQUAL(std::string("and you?"), chat.messages[3].content);
+		CPPUNIT_ASSERT_EQUAL(std::string("system"), chat.messages[4].role);
+		CPPUNIT_ASSERT_EQUAL(std::string("Agents: a, b"), chat.messages[4].content);
 		CPPUNIT_ASSERT_EQUAL(100, chat.maxTokens.value());
 		CPPUNIT_ASSERT_EQUAL(0.5, chat.temperature.value());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), chat.stop.size());
@@ -144,7 +147,8 @@ public:
 		CPPUNIT_ASSERT(refusal(R"({"model": "m", "messages": [{"role": "user", "content": "x"}]})").find("'max_tokens'") != std::string::npos);
 		CPPUNIT_ASSERT(refusal(R"({"max_tokens": 5, "messages": [{"role": "user", "content": "x"}]})").find("'model'") != std::string::npos);
 		CPPUNIT_ASSERT(refusal(R"({"model": "m", "max_tokens": 5, "messages": []})").find("'messages'") != std::string::npos);
-		CPPUNIT_ASSERT(refusal(R"({"model": "m", "max_tokens": 5, "messages": [{"role": "system", "content": "x"}]})").find("'messages[0].role'") != std::string::npos);
+		CPPUNIT_ASSERT(refusal(R"({"model": "m", "max_tokens": 5, "messages": [{"role": "tool", "content": "x"}]})").find("'messages[0].role'") != std::string::npos);
+		CPPUNIT_ASSERT(refusal(R"({"model": "m", "max_tokens": 5, "messages": [{"role": "system", "content": [{"type": "image"}]}]})").find("'messages[0].content[0].type'") != std::string::npos);
 		CPPUNIT_ASSERT(refusal(R"({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [{"type": "document", "source": {}}]}]})")
 			.find("'messages[0].content[0].type'") != std::string::npos);
 		CPPUNIT_ASSERT(refusal(R"({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "web_search_20250305", "name": "web_search"}]})")

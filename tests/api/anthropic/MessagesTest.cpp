@@ -96,6 +96,7 @@ public:
 			"plugin = faulty\n"
 			"events = 2\n"
 			"fail = true\n"
+			"complete_fails = true\n"
 			"message = upstream answered 401: invalid key\n";
 		_server.reset(new NashTest::ServerProcess(options));
 		_server->start();
