@@ -17,29 +17,27 @@ ChatCompletionsEncoder::ChatCompletionsEncoder(const std::string& id, long long 
 	_model(model),
 	_includeUsage(includeUsage)
 {
-}
-
-
-std::string ChatCompletionsEncoder::prefix() const
-{
-	std::string out = "{\"id\": ";
-	JsonText::appendQuoted(out, _id);
-	out += ", \"object\": \"chat.completion.chunk\", \"created\": " + std::to_string(_created) + ", \"model\": ";
-	JsonText::appendQuoted(out, _model);
-	out += ", \"system_fingerprint\": null";
-	return out;
+	// Every chunk repeats the same fields around its delta: made once.
+	_chunkHead = "{\"id\": ";
+	JsonText::appendQuoted(_chunkHead, _id);
+	_chunkHead += ", \"object\": \"chat.completion.chunk\", \"created\": " + std::to_string(_created) + ", \"model\": ";
+	JsonText::appendQuoted(_chunkHead, _model);
+	_chunkHead += ", \"system_fingerprint\": null, \"choices\": [{\"index\": 0, \"delta\": ";
+	_chunkTail = _includeUsage ? "}], \"usage\": null}" : "}]}";
 }
 
 
 std::string ChatCompletionsEncoder::chunk(const std::string& delta, const std::string& finishReason) const
 {
-	std::string out = prefix();
-	out += ", \"choices\": [{\"index\": 0, \"delta\": " + delta + ", \"logprobs\": null, \"finish_reason\": ";
+	std::string out;
+	out.reserve(_chunkHead.size() + delta.size() + _chunkTail.size() + 48);
+	out += _chunkHead;
+	out += delta;
+	out += ", \"logprobs\": null, \"finish_reason\": ";
 	if (finishReason.empty()) out += "null";
 	else JsonText::appendQuoted(out, finishReason);
-	out += "}]";
-	if (_includeUsage) out += ", \"usage\": null";
-	return out + "}";
+	out += _chunkTail;
+	return out;
 }
 
 
@@ -97,8 +95,19 @@ void ChatCompletionsEncoder::usage(const Usage& usage)
 
 std::string ChatCompletionsEncoder::content(const std::string& text)
 {
-	std::string payload = contentChunk(text);
-	return payload.empty() ? payload : SseWriter::frame(payload);
+	// The hot path of a stream: the framed event built in one string.
+	if (text.empty()) return std::string();
+	_text += text;
+	std::string out;
+	out.reserve(_chunkHead.size() + text.size() + _chunkTail.size() + 80);
+	out += "data: ";
+	out += _chunkHead;
+	out += "{\"content\": ";
+	JsonText::appendQuoted(out, text);
+	out += "}, \"logprobs\": null, \"finish_reason\": null";
+	out += _chunkTail;
+	out += "\n\n";
+	return out;
 }
 
 
@@ -142,7 +151,8 @@ void ChatCompletionsEncoder::appendUsage(std::string& out, const Usage& reported
 std::string ChatCompletionsEncoder::usageChunk(const Usage& estimate) const
 {
 	if (!_includeUsage) return std::string();
-	std::string out = prefix() + ", \"choices\": [], \"usage\": ";
+	// The chunk head up to its choices, which are empty here.
+	std::string out = _chunkHead.substr(0, _chunkHead.find(", \"choices\": ")) + ", \"choices\": [], \"usage\": ";
 	appendUsage(out, _usage, estimate);
 	return out + "}";
 }

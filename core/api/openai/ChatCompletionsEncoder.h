@@ -82,13 +82,14 @@ private:
 	};
 
 	std::string chunk(const std::string& delta, const std::string& finishReason) const;
-	std::string prefix() const;
 	static void appendUsage(std::string& out, const Usage& reported, const Usage& estimate);
 
 	std::string _id;
 	long long _created;
 	std::string _model;
 	bool _includeUsage;
+	std::string _chunkHead;
+	std::string _chunkTail;
 	std::string _text;
 	std::map<int, ToolCall> _toolCalls;
 	Usage _usage;

@@ -68,6 +68,12 @@ public:
 		CPPUNIT_ASSERT(encoder.contentChunk("").empty());
 		auto content = parse(encoder.contentChunk("h\xC3\xA9llo \"q\"\n"));
 		CPPUNIT_ASSERT_EQUAL(std::string("h\xC3\xA9llo \"q\"\n"), content->getArray("choices")->getObject(0)->getObject("delta")->getValue<std::string>("content"));
+		// The framed event of a stream is the same chunk.
+		std::string framed = encoder.content("h\xC3\xA9llo \"q\"\n");
+		CPPUNIT_ASSERT(encoder.content("").empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("data: "), framed.substr(0, 6));
+		CPPUNIT_ASSERT_EQUAL(std::string("\n\n"), framed.substr(framed.size() - 2));
+		CPPUNIT_ASSERT_EQUAL(encoder.contentChunk("h\xC3\xA9llo \"q\"\n"), framed.substr(6, framed.size() - 8));
 		auto finish = parse(encoder.finishChunk());
 		CPPUNIT_ASSERT_EQUAL(std::string("stop"), finish->getArray("choices")->getObject(0)->getValue<std::string>("finish_reason"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), finish->getArray("choices")->getObject(0)->getObject("delta")->size());
