@@ -5,6 +5,7 @@
 
 #include "core/http/ErrorResponder.h"
 #include "core/http/HttpError.h"
+#include "core/http/ServerResponse.h"
 #include "core/json/JsonText.h"
 #include "Nash/BackendException.h"
 #include "Poco/JSON/JSONException.h"
@@ -100,9 +101,29 @@ void ErrorResponder::send(Poco::Net::HTTPServerResponse& response, const ErrorRe
 }
 
 
+void ErrorResponder::setStatus(Poco::Net::HTTPResponse& response, int status)
+{
+	// Poco names every status up to 511, the largest it defines; beyond,
+	// the number is not a value its enumeration can hold.
+	if (status >= 100 && status <= 511)
+	{
+		response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+		return;
+	}
+	std::string reason = status == 529 ? "Overloaded" : "Error";
+	if (auto* own = dynamic_cast<ServerResponse*>(&response))
+	{
+		own->setStatusBeyondPoco(status, reason);
+		return;
+	}
+	// Any other response (Poco's own, in tests) gets the nearest it can hold.
+	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE, reason);
+}
+
+
 void ErrorResponder::send(Poco::Net::HTTPServerResponse& response, int status, const std::string& text)
 {
-	response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+	setStatus(response, status);
 	response.setContentType("application/json");
 	response.setChunkedTransferEncoding(false);
 	response.setContentLength(static_cast<std::streamsize>(text.size()));

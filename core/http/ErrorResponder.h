@@ -59,6 +59,11 @@ public:
 
 	static void send(Poco::Net::HTTPServerResponse& response, int status, const std::string& json);
 		/// Sends json (a dialect's error body) with status.
+
+	static void setStatus(Poco::Net::HTTPResponse& response, int status);
+		/// Sets status and its reason phrase. A status above 511 (Anthropic's
+		/// 529), which Poco's HTTPStatus cannot hold, goes on the status line
+		/// through ServerResponse.
 };
 
 

@@ -102,7 +102,7 @@ void JsonHandler::sendError(Poco::Net::HTTPServerResponse& response, const Error
 
 void JsonHandler::sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry)
 {
-	response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+	ErrorResponder::setStatus(response, status);
 	response.setContentType("application/json");
 	response.setContentLength(static_cast<std::streamsize>(json.size()));
 	response.send() << json;

@@ -46,18 +46,41 @@ void ServerResponse::sendContinue()
 }
 
 
+void ServerResponse::setStatusBeyondPoco(int status, const std::string& reason)
+{
+	// Poco's own status stays a value its enumeration holds, for whatever
+	// reads it; the status line says the real one.
+	setStatus(HTTP_SERVICE_UNAVAILABLE);
+	setReason(reason);
+	_statusBeyondPoco = status;
+}
+
+
+int ServerResponse::statusCode() const
+{
+	return _statusBeyondPoco ? _statusBeyondPoco : static_cast<int>(getStatus());
+}
+
+
 void ServerResponse::writeHead(std::ostream& out)
 {
 	// An HTTP/1.0 client closes after the answer unless told otherwise.
 	if (_request.versionMinor == 0 && getKeepAlive()) set("Connection", "keep-alive");
-	write(out);
+	if (!_statusBeyondPoco)
+	{
+		write(out);
+		return;
+	}
+	out << getVersion() << " " << _statusBeyondPoco << " " << getReason() << "\r\n";
+	Poco::Net::MessageHeader::write(out);
+	out << "\r\n";
 }
 
 
 std::ostream& ServerResponse::send()
 {
 	poco_assert(!_stream);
-	int status = getStatus();
+	int status = statusCode();
 	bool bodiless = _request.method == "HEAD" || status < 200 || status == HTTP_NO_CONTENT || status == HTTP_NOT_MODIFIED;
 	if (bodiless)
 	{

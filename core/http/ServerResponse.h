@@ -44,6 +44,13 @@ public:
 	bool delimitedByClose() const;
 		/// The body's end is the connection's end: nothing may follow.
 
+	void setStatusBeyondPoco(int status, const std::string& reason);
+		/// A status above 511 (Anthropic's 529), which Poco's HTTPStatus
+		/// cannot hold: written on the status line as given.
+
+	int statusCode() const;
+		/// The status the answer carries.
+
 private:
 	void writeHead(std::ostream& out);
 
@@ -51,6 +58,7 @@ private:
 	const RequestHead& _request;
 	std::unique_ptr<std::ostream> _stream;
 	bool _delimitedByClose = false;
+	int _statusBeyondPoco = 0;
 };
 
 
