@@ -30,6 +30,14 @@ public:
 	void appendMalformed(std::string& out) const override;
 	void appendStreamError(std::string& out, const std::string& message) const override;
 	void appendModelList(std::string& out) const override;
+	std::string invalidRequestBody(const std::string& message) const override;
+	void addAnswerHeaders(const Poco::Net::HTTPRequest& request, const Poco::Timestamp& now, Poco::Net::NameValueCollection& headers) const override;
+	bool runsScripts() const override;
+	std::string scriptProblem(const Poco::JSON::Object& body) const override;
+	ToolHistory toolHistory(const Poco::JSON::Object& body) const override;
+	std::string toolIdPrefix() const override;
+	void appendScriptedAnswer(std::string& out, const Exchange& exchange, const ScriptedTurn& turn) const override;
+	void appendScriptedEvents(std::vector<std::string>& events, const Exchange& exchange, const ScriptedTurn& turn) const override;
 };
 
 

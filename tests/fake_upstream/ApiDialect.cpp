@@ -32,6 +32,45 @@ ApiDialect::~ApiDialect()
 }
 
 
+void ApiDialect::addAnswerHeaders(const Poco::Net::HTTPRequest&, const Poco::Timestamp&, Poco::Net::NameValueCollection&) const
+{
+}
+
+
+bool ApiDialect::runsScripts() const
+{
+	return false;
+}
+
+
+std::string ApiDialect::scriptProblem(const Poco::JSON::Object&) const
+{
+	return std::string();
+}
+
+
+ToolHistory ApiDialect::toolHistory(const Poco::JSON::Object&) const
+{
+	return ToolHistory();
+}
+
+
+std::string ApiDialect::toolIdPrefix() const
+{
+	return std::string();
+}
+
+
+void ApiDialect::appendScriptedAnswer(std::string&, const Exchange&, const ScriptedTurn&) const
+{
+}
+
+
+void ApiDialect::appendScriptedEvents(std::vector<std::string>&, const Exchange&, const ScriptedTurn&) const
+{
+}
+
+
 bool ApiDialect::streamRequested(const Poco::JSON::Object& body) const
 {
 	return body.optValue<bool>("stream", false);
@@ -45,20 +84,37 @@ std::string ApiDialect::lastUserText(const Poco::JSON::Object& body)
 	for (std::size_t i = messages->size(); i-- > 0;)
 	{
 		Poco::JSON::Object::Ptr message = messages->getObject(static_cast<unsigned>(i));
-		if (!message || message->optValue<std::string>("role", "") != "user") continue;
-		Poco::Dynamic::Var content = message->get("content");
-		if (content.isString()) return content.extract<std::string>();
-		Poco::JSON::Array::Ptr parts = message->getArray("content");
-		if (!parts) return std::string();
-		std::string text;
-		for (std::size_t j = 0; j < parts->size(); ++j)
-		{
-			Poco::JSON::Object::Ptr part = parts->getObject(static_cast<unsigned>(j));
-			if (part && part->optValue<std::string>("type", "") == "text") text += part->optValue<std::string>("text", "");
-		}
-		return text;
+		if (message && message->optValue<std::string>("role", "") == "user") return contentText(message->get("content"));
 	}
 	return std::string();
+}
+
+
+std::string ApiDialect::firstUserText(const Poco::JSON::Object& body)
+{
+	Poco::JSON::Array::Ptr messages = body.getArray("messages");
+	if (!messages) return std::string();
+	for (std::size_t i = 0; i < messages->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr message = messages->getObject(static_cast<unsigned>(i));
+		if (message && message->optValue<std::string>("role", "") == "user") return contentText(message->get("content"));
+	}
+	return std::string();
+}
+
+
+std::string ApiDialect::contentText(const Poco::Dynamic::Var& content)
+{
+	if (content.isString()) return content.extract<std::string>();
+	if (content.type() != typeid(Poco::JSON::Array::Ptr)) return std::string();
+	Poco::JSON::Array::Ptr parts = content.extract<Poco::JSON::Array::Ptr>();
+	std::string text;
+	for (std::size_t j = 0; parts && j < parts->size(); ++j)
+	{
+		Poco::JSON::Object::Ptr part = parts->getObject(static_cast<unsigned>(j));
+		if (part && part->optValue<std::string>("type", "") == "text") text += part->optValue<std::string>("text", "");
+	}
+	return text;
 }
 
 

@@ -7,7 +7,11 @@
 #define FakeUpstream_ApiDialect_INCLUDED
 
 
+#include "ToolScript.h"
 #include "Poco/JSON/Object.h"
+#include "Poco/Net/HTTPRequest.h"
+#include "Poco/Net/NameValueCollection.h"
+#include "Poco/Timestamp.h"
 #include <string>
 #include <vector>
 
@@ -87,9 +91,44 @@ public:
 	virtual void appendModelList(std::string& out) const = 0;
 		/// The model listing (/v1/models, /api/tags).
 
+	virtual std::string invalidRequestBody(const std::string& message) const = 0;
+		/// The API's 400 document for a request it refuses, saying why.
+
+	virtual void addAnswerHeaders(const Poco::Net::HTTPRequest& request, const Poco::Timestamp& now, Poco::Net::NameValueCollection& headers) const;
+		/// Headers for a successful answer to request, asked for by the
+		/// request's X-Fake-* headers; none by default.
+
+	virtual bool runsScripts() const;
+		/// Whether the script-* models are scripted here; false by default
+		/// (they answer as any other model then), and the methods below are
+		/// only called when true.
+
+	virtual std::string scriptProblem(const Poco::JSON::Object& body) const;
+		/// Why the real API would refuse body, as its error message says it;
+		/// empty when it would accept it.
+
+	virtual ToolHistory toolHistory(const Poco::JSON::Object& body) const;
+		/// What a scripted model reads from body's conversation.
+
+	virtual std::string toolIdPrefix() const;
+		/// How the API's tool call ids begin ("toolu_", "call_").
+
+	virtual void appendScriptedAnswer(std::string& out, const Exchange& exchange, const ScriptedTurn& turn) const;
+		/// The whole non-streamed body of turn.
+
+	virtual void appendScriptedEvents(std::vector<std::string>& events, const Exchange& exchange, const ScriptedTurn& turn) const;
+		/// The events of the whole streamed turn, one string each.
+
 	static std::string lastUserText(const Poco::JSON::Object& body);
 		/// The content of the last "messages" entry with role "user": its
 		/// string, or the text parts of a content array joined.
+
+	static std::string firstUserText(const Poco::JSON::Object& body);
+		/// The same of the first "messages" entry with role "user".
+
+	static std::string contentText(const Poco::Dynamic::Var& content);
+		/// A content member's string, or the "text" members of the parts of
+		/// its array that have type "text", joined; empty otherwise.
 
 	static std::vector<std::string> splitWords(const std::string& text);
 		/// text cut before each word, the spaces before a word kept with it,

@@ -34,7 +34,7 @@ ChatHandler::ChatHandler(UpstreamContext& context, std::string path, const ApiDi
 }
 
 
-void ChatHandler::answer(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response, const std::string& body, ClientWatch& watch)
+void ChatHandler::answer(Poco::Net::HTTPServerRequest& httpRequest, Poco::Net::HTTPServerResponse& response, const std::string& body, ClientWatch& watch)
 {
 	Poco::JSON::Object::Ptr request;
 	try
@@ -51,6 +51,8 @@ void ChatHandler::answer(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerRes
 	}
 	std::string model = request->optValue<std::string>("model", "");
 	Scenario scenario = Scenario::fromModel(model);
+	// Ollama has no scripts; the script-* names are ordinary models there.
+	if (scenario.scripted() && !_dialect.runsScripts()) scenario = Scenario();
 	switch (scenario.kind)
 	{
 	case Scenario::ERROR:
@@ -70,6 +72,19 @@ void ChatHandler::answer(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerRes
 		break;
 	}
 
+	if (scenario.scripted())
+	{
+		// Only the scripted models are this strict: the other tests send
+		// what the real APIs would refuse (a "system" message to Anthropic,
+		// no max_tokens) and must keep getting answers.
+		std::string problem = _dialect.scriptProblem(*request);
+		if (!problem.empty())
+		{
+			sendJson(response, 400, _dialect.invalidRequestBody(problem));
+			return;
+		}
+	}
+
 	Exchange exchange;
 	exchange.model = model;
 	exchange.serial = ++_context.serial;
@@ -77,8 +92,18 @@ void ChatHandler::answer(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerRes
 	exchange.created = now.epochTime();
 	exchange.createdAt = Poco::DateTimeFormatter::format(now, Poco::DateTimeFormat::ISO8601_FRAC_FORMAT);
 	_dialect.prepare(exchange, *request);
+	_dialect.addAnswerHeaders(httpRequest, now, _answerHeaders);
 	std::string prompt = ApiDialect::lastUserText(*request);
 	exchange.inputTokens = ApiDialect::countWords(prompt) + 1;
+
+	if (scenario.scripted())
+	{
+		ScriptedTurn turn = ToolScript::plan(scenario, _dialect.toolHistory(*request), _dialect.toolIdPrefix());
+		exchange.text = turn.text();
+		exchange.outputTokens = turn.outputTokens();
+		sendScripted(response, exchange, turn, _dialect.streamRequested(*request));
+		return;
+	}
 
 	// The bench stream makes its pieces as it goes; the others are known now.
 	std::vector<std::string> pieces;
@@ -112,6 +137,42 @@ void ChatHandler::sendError(Poco::Net::HTTPServerResponse& response, int status,
 }
 
 
+void ChatHandler::sendScripted(Poco::Net::HTTPServerResponse& response, const Exchange& exchange, const ScriptedTurn& turn, bool stream)
+{
+	if (!stream)
+	{
+		std::string body;
+		_dialect.appendScriptedAnswer(body, exchange, turn);
+		addAnswerHeaders(response);
+		sendJson(response, 200, body);
+		return;
+	}
+	std::vector<std::string> events;
+	_dialect.appendScriptedEvents(events, exchange, turn);
+	startStream(response);
+	std::ostream& out = response.send();
+	for (const auto& event: events)
+	{
+		if (!emit(out, event)) return;
+	}
+}
+
+
+void ChatHandler::startStream(Poco::Net::HTTPServerResponse& response)
+{
+	response.setChunkedTransferEncoding(true);
+	response.setContentType(_dialect.streamContentType());
+	response.set("Cache-Control", "no-cache");
+	addAnswerHeaders(response);
+}
+
+
+void ChatHandler::addAnswerHeaders(Poco::Net::HTTPServerResponse& response)
+{
+	for (const auto& header: _answerHeaders) response.set(header.first, header.second);
+}
+
+
 void ChatHandler::sendWhole(Poco::Net::HTTPServerResponse& response, const Exchange& exchange, const Scenario& scenario, ClientWatch& watch)
 {
 	ApiDialect::Reply reply = scenario.kind == Scenario::TOOLS ? ApiDialect::TOOL_CALL : ApiDialect::TEXT;
@@ -133,6 +194,7 @@ void ChatHandler::sendWhole(Poco::Net::HTTPServerResponse& response, const Excha
 	case Scenario::STALL_MID:
 	{
 		// Promise the whole body, deliver half of it.
+		addAnswerHeaders(response);
 		response.setContentType("application/json");
 		response.setContentLength(static_cast<std::streamsize>(body.size()));
 		std::ostream& out = response.send();
@@ -144,6 +206,7 @@ void ChatHandler::sendWhole(Poco::Net::HTTPServerResponse& response, const Excha
 	default:
 		break;
 	}
+	addAnswerHeaders(response);
 	sendJson(response, 200, body);
 }
 
@@ -151,9 +214,7 @@ void ChatHandler::sendWhole(Poco::Net::HTTPServerResponse& response, const Excha
 void ChatHandler::sendStream(Poco::Net::HTTPServerResponse& response, const Exchange& exchange, const Scenario& scenario, const std::vector<std::string>& pieces, ClientWatch& watch)
 {
 	ApiDialect::Reply reply = scenario.kind == Scenario::TOOLS ? ApiDialect::TOOL_CALL : ApiDialect::TEXT;
-	response.setChunkedTransferEncoding(true);
-	response.setContentType(_dialect.streamContentType());
-	response.set("Cache-Control", "no-cache");
+	startStream(response);
 	std::ostream& out = response.send();
 
 	std::string buffer;

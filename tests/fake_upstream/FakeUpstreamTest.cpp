@@ -18,8 +18,12 @@
 #include "Poco/Net/StreamSocket.h"
 #include "Poco/StreamCopier.h"
 #include "Poco/Timespan.h"
+#include "Poco/DateTime.h"
+#include "Poco/DateTimeParser.h"
+#include "Poco/Timestamp.h"
 #include <chrono>
 #include <cppunit/extensions/HelperMacros.h>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <utility>
@@ -123,6 +127,137 @@ std::string openAiContent(const std::vector<std::string>& events)
 }
 
 
+bool wholeUtf8(const std::string& text)
+	/// Whether text begins and ends on UTF-8 sequence boundaries.
+{
+	std::size_t pos = 0;
+	while (pos < text.size())
+	{
+		unsigned char lead = static_cast<unsigned char>(text[pos]);
+		std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+		if (length == 0 || pos + length > text.size()) return false;
+		for (std::size_t i = 1; i < length; ++i)
+		{
+			if ((static_cast<unsigned char>(text[pos + i]) & 0xC0) != 0x80) return false;
+		}
+		pos += length;
+	}
+	return true;
+}
+
+
+bool idOf(const std::string& id, const std::string& prefix)
+	/// prefix and 24 letters or digits.
+{
+	if (id.size() != prefix.size() + 24 || id.compare(0, prefix.size(), prefix) != 0) return false;
+	for (std::size_t i = prefix.size(); i < id.size(); ++i)
+	{
+		char c = id[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+	}
+	return true;
+}
+
+
+struct StreamedCall
+{
+	std::string id;
+	std::string name;
+	std::string arguments;
+		/// The fragments joined.
+	int fragments = 0;
+	bool fragmentsSmall = true;
+		/// Every fragment at most 4 bytes and whole UTF-8.
+};
+
+
+struct StreamedTurn
+	/// A streamed answer put together as a client would: the text deltas,
+	/// the calls by block (Anthropic) or by index (OpenAI), the stop reason.
+{
+	std::vector<std::string> textDeltas;
+	std::map<int, StreamedCall> calls;
+	std::string stop;
+	int outputTokens = 0;
+
+	std::string text() const
+	{
+		std::string joined;
+		for (const auto& delta: textDeltas) joined += delta;
+		return joined;
+	}
+};
+
+
+void addFragment(StreamedCall& call, const std::string& fragment)
+{
+	call.arguments += fragment;
+	++call.fragments;
+	if (fragment.size() > 4 || !wholeUtf8(fragment)) call.fragmentsSmall = false;
+}
+
+
+StreamedTurn anthropicTurn(const std::string& body)
+{
+	StreamedTurn turn;
+	for (const auto& event: sseEvents(body))
+	{
+		Poco::JSON::Object::Ptr data = parseObject(event.data);
+		if (event.name == "content_block_start")
+		{
+			Poco::JSON::Object::Ptr block = data->getObject("content_block");
+			if (block->getValue<std::string>("type") != "tool_use") continue;
+			StreamedCall& call = turn.calls[data->getValue<int>("index")];
+			call.id = block->getValue<std::string>("id");
+			call.name = block->getValue<std::string>("name");
+		}
+		else if (event.name == "content_block_delta")
+		{
+			Poco::JSON::Object::Ptr delta = data->getObject("delta");
+			if (delta->getValue<std::string>("type") == "text_delta") turn.textDeltas.push_back(delta->getValue<std::string>("text"));
+			else addFragment(turn.calls[data->getValue<int>("index")], delta->getValue<std::string>("partial_json"));
+		}
+		else if (event.name == "message_delta")
+		{
+			turn.stop = data->getObject("delta")->getValue<std::string>("stop_reason");
+			turn.outputTokens = data->getObject("usage")->getValue<int>("output_tokens");
+		}
+	}
+	return turn;
+}
+
+
+StreamedTurn openAiTurn(const std::string& body)
+{
+	StreamedTurn turn;
+	for (const auto& data: HttpTestClient::dataEvents(body))
+	{
+		if (data == "[DONE]") continue;
+		Poco::JSON::Object::Ptr chunk = parseObject(data);
+		if (chunk->has("usage")) turn.outputTokens = chunk->getObject("usage")->getValue<int>("completion_tokens");
+		Poco::JSON::Array::Ptr choices = chunk->getArray("choices");
+		if (choices->size() == 0) continue;
+		Poco::JSON::Object::Ptr choice = choices->getObject(0);
+		if (!choice->isNull("finish_reason")) turn.stop = choice->getValue<std::string>("finish_reason");
+		Poco::JSON::Object::Ptr delta = choice->getObject("delta");
+		if (delta->has("content") && !delta->isNull("content") && !delta->getValue<std::string>("content").empty())
+			turn.textDeltas.push_back(delta->getValue<std::string>("content"));
+		Poco::JSON::Array::Ptr calls = delta->getArray("tool_calls");
+		for (std::size_t i = 0; calls && i < calls->size(); ++i)
+		{
+			Poco::JSON::Object::Ptr entry = calls->getObject(static_cast<unsigned>(i));
+			StreamedCall& call = turn.calls[entry->getValue<int>("index")];
+			if (entry->has("id")) call.id = entry->getValue<std::string>("id");
+			Poco::JSON::Object::Ptr function = entry->getObject("function");
+			if (function->has("name")) call.name = function->getValue<std::string>("name");
+			std::string fragment = function->getValue<std::string>("arguments");
+			if (!fragment.empty()) addFragment(call, fragment);
+		}
+	}
+	return turn;
+}
+
+
 std::string rawPost(const std::string& path, const std::string& body)
 {
 	return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -158,6 +293,13 @@ class FakeUpstreamTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testKeepAliveCountsOneConnection);
 	CPPUNIT_TEST(testStatsRecordLastRequest);
 	CPPUNIT_TEST(testUnknownPathAndWrongMethod);
+	CPPUNIT_TEST(testScriptCallStreamsTheArgumentsInFragments);
+	CPPUNIT_TEST(testScriptAnswersTheToolResults);
+	CPPUNIT_TEST(testScriptRoundsAndForever);
+	CPPUNIT_TEST(testScriptParallelCalls);
+	CPPUNIT_TEST(testScriptRequestsAreCheckedStrictly);
+	CPPUNIT_TEST(testRateLimitHeaders);
+	CPPUNIT_TEST(testStatsKeepBodiesAndHeaders);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -565,6 +707,232 @@ public:
 		CPPUNIT_ASSERT_EQUAL(405, wrong.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("POST"), wrong.headers.get("Allow", ""));
 		CPPUNIT_ASSERT_EQUAL(400, post("/v1/chat/completions", "{not json").status);
+	}
+
+	void testScriptCallStreamsTheArgumentsInFragments()
+	{
+		// The first user message is the arguments; \u00fc and \u20ac take 2
+		// and 3 bytes, which no fragment may cut.
+		static const std::string arguments = "{\"city\":\"Z\xC3\xBCrich\",\"days\":3,\"sign\":\"\xE2\x82\xAC\"}";
+		std::string body = R"({"model": "script-call-lookup", "max_tokens": 100, "stream": true,
+			"tools": [{"name": "lookup", "description": "d", "input_schema": {"type": "object"}}],
+			"messages": [{"role": "user", "content": "{\"city\": \"Z\u00fcrich\", \"days\": 3, \"sign\": \"\u20ac\"}"}]})";
+		HttpResult result = post("/v1/messages", body);
+		CPPUNIT_ASSERT_EQUAL(200, result.status);
+		StreamedTurn anthropic = anthropicTurn(result.body);
+		CPPUNIT_ASSERT(std::vector<std::string>({"I'll use", " lookup."}) == anthropic.textDeltas);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), anthropic.calls.size());
+		const StreamedCall& use = anthropic.calls.at(1);
+		CPPUNIT_ASSERT(idOf(use.id, "toolu_"));
+		CPPUNIT_ASSERT_EQUAL(std::string("lookup"), use.name);
+		CPPUNIT_ASSERT_EQUAL(arguments, use.arguments);
+		CPPUNIT_ASSERT(use.fragments >= static_cast<int>(arguments.size() / 4));
+		CPPUNIT_ASSERT(use.fragmentsSmall);
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_use"), anthropic.stop);
+		CPPUNIT_ASSERT_EQUAL(2 + use.fragments, anthropic.outputTokens);
+
+		// OpenAI: the same, and the ids differ from call to call.
+		std::string openAiBody = R"({"model": "script-call-lookup", "stream": true, "stream_options": {"include_usage": true},
+			"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "{\"city\": \"Z\u00fcrich\", \"days\": 3, \"sign\": \"\u20ac\"}"}]})";
+		StreamedTurn first = openAiTurn(post("/v1/chat/completions", openAiBody).body);
+		StreamedTurn second = openAiTurn(post("/v1/chat/completions", openAiBody).body);
+		CPPUNIT_ASSERT_EQUAL(std::string("I'll use lookup."), first.text());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), first.calls.size());
+		CPPUNIT_ASSERT(idOf(first.calls.at(0).id, "call_"));
+		CPPUNIT_ASSERT(first.calls.at(0).id != second.calls.at(0).id);
+		CPPUNIT_ASSERT_EQUAL(arguments, first.calls.at(0).arguments);
+		CPPUNIT_ASSERT(first.calls.at(0).fragmentsSmall);
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_calls"), first.stop);
+
+		// Not a JSON object: no arguments. Not streamed: the whole call.
+		Poco::JSON::Object::Ptr whole = post("/v1/messages", R"({"model": "script-call-lookup", "max_tokens": 100,
+			"messages": [{"role": "user", "content": [{"type": "text", "text": "[1, 2]"}]}]})").json();
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_use"), whole->getValue<std::string>("stop_reason"));
+		Poco::JSON::Array::Ptr content = whole->getArray("content");
+		CPPUNIT_ASSERT_EQUAL(std::string("I'll use lookup."), content->getObject(0)->getValue<std::string>("text"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), content->getObject(1)->getObject("input")->size());
+	}
+
+	void testScriptAnswersTheToolResults()
+	{
+		// Anthropic: tool_result content as a string or as text blocks.
+		std::string body = R"({"model": "script-call-add", "max_tokens": 100, "stream": true, "system": [{"type": "text", "text": "be brief"}],
+			"messages": [{"role": "user", "content": "{\"a\": 1, \"b\": 2}"},
+				{"role": "assistant", "content": [{"type": "text", "text": "I'll use add."}, {"type": "tool_use", "id": "toolu_A", "name": "add", "input": {"a": 1, "b": 2}}]},
+				{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_A", "content": [{"type": "text", "text": "3"}]}]}]})";
+		StreamedTurn anthropic = anthropicTurn(post("/v1/messages", body).body);
+		CPPUNIT_ASSERT(std::vector<std::string>({"Result:", " 3"}) == anthropic.textDeltas);
+		CPPUNIT_ASSERT(anthropic.calls.empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("end_turn"), anthropic.stop);
+
+		// OpenAI: a tool message's content as a string.
+		std::string openAiBody = R"({"model": "script-call-add",
+			"messages": [{"role": "user", "content": "{\"a\": 1, \"b\": 2}"},
+				{"role": "assistant", "content": null, "tool_calls": [{"id": "call_A", "type": "function", "function": {"name": "add", "arguments": "{\"a\":1,\"b\":2}"}}]},
+				{"role": "tool", "tool_call_id": "call_A", "content": "3"}]})";
+		Poco::JSON::Object::Ptr choice = post("/v1/chat/completions", openAiBody).json()->getArray("choices")->getObject(0);
+		CPPUNIT_ASSERT_EQUAL(std::string("stop"), choice->getValue<std::string>("finish_reason"));
+		CPPUNIT_ASSERT_EQUAL(std::string("Result: 3"), choice->getObject("message")->getValue<std::string>("content"));
+		CPPUNIT_ASSERT(!choice->getObject("message")->has("tool_calls"));
+	}
+
+	void testScriptRoundsAndForever()
+	{
+		std::string first = R"({"role": "user", "content": "{\"q\": \"x\"}"})";
+		std::string round1 = R"(, {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "find", "input": {"q": "x"}}]},
+			{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "one"}]})";
+		std::string round2 = R"(, {"role": "assistant", "content": [{"type": "text", "text": "Again."}, {"type": "tool_use", "id": "toolu_2", "name": "find", "input": {"q": "x"}}]},
+			{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_2", "content": "two"}]})";
+		auto ask = [&](const std::string& model, const std::string& messages)
+		{
+			return anthropicTurn(post("/v1/messages", "{\"model\": \"" + model + "\", \"max_tokens\": 100, \"stream\": true, \"messages\": [" + messages + "]}").body);
+		};
+
+		StreamedTurn start = ask("script-rounds-2-find", first);
+		CPPUNIT_ASSERT_EQUAL(std::string("I'll use find."), start.text());
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_use"), start.stop);
+		StreamedTurn again = ask("script-rounds-2-find", first + round1);
+		CPPUNIT_ASSERT_EQUAL(std::string("Again."), again.text());
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"q\":\"x\"}"), again.calls.at(1).arguments);
+		StreamedTurn done = ask("script-rounds-2-find", first + round1 + round2);
+		CPPUNIT_ASSERT_EQUAL(std::string("Result: two"), done.text());
+		CPPUNIT_ASSERT_EQUAL(std::string("end_turn"), done.stop);
+
+		// forever: no text, a call every time, the call in block 0.
+		StreamedTurn forever = ask("script-forever-find", first + round1 + round2);
+		CPPUNIT_ASSERT(forever.textDeltas.empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("find"), forever.calls.at(0).name);
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_use"), forever.stop);
+	}
+
+	void testScriptParallelCalls()
+	{
+		std::string body = R"({"model": "script-parallel-add", "stream": true,
+			"tools": [{"type": "function", "function": {"name": "add", "parameters": {"type": "object"}}}],
+			"messages": [{"role": "user", "content": "{\"a\": 1}"}]})";
+		StreamedTurn calls = openAiTurn(post("/v1/chat/completions", body).body);
+		CPPUNIT_ASSERT_EQUAL(std::string("I'll use add."), calls.text());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), calls.calls.size());
+		for (int index: {0, 1})
+		{
+			CPPUNIT_ASSERT(idOf(calls.calls.at(index).id, "call_"));
+			CPPUNIT_ASSERT_EQUAL(std::string("add"), calls.calls.at(index).name);
+			CPPUNIT_ASSERT_EQUAL(std::string("{\"a\":1}"), calls.calls.at(index).arguments);
+		}
+		CPPUNIT_ASSERT(calls.calls.at(0).id != calls.calls.at(1).id);
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_calls"), calls.stop);
+
+		// Both results, in order.
+		std::string answered = R"({"model": "script-parallel-add",
+			"messages": [{"role": "user", "content": "{\"a\": 1}"},
+				{"role": "assistant", "content": "I'll use add.", "tool_calls": [
+					{"id": "call_A", "type": "function", "function": {"name": "add", "arguments": "{\"a\":1}"}},
+					{"id": "call_B", "type": "function", "function": {"name": "add", "arguments": "{\"a\":1}"}}]},
+				{"role": "tool", "tool_call_id": "call_A", "content": "first"},
+				{"role": "tool", "tool_call_id": "call_B", "content": [{"type": "text", "text": "second"}]}]})";
+		Poco::JSON::Object::Ptr message = post("/v1/chat/completions", answered).json()->getArray("choices")->getObject(0)->getObject("message");
+		CPPUNIT_ASSERT_EQUAL(std::string("Result: first | second"), message->getValue<std::string>("content"));
+
+		// Anthropic: two tool_use blocks after the text.
+		Poco::JSON::Array::Ptr content = post("/v1/messages", R"({"model": "script-parallel-add", "max_tokens": 10,
+			"messages": [{"role": "user", "content": "{\"a\": 1}"}]})").json()->getArray("content");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), content->size());
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_use"), content->getObject(2)->getValue<std::string>("type"));
+		CPPUNIT_ASSERT(idOf(content->getObject(2)->getValue<std::string>("id"), "toolu_"));
+		CPPUNIT_ASSERT_EQUAL(1, content->getObject(2)->getObject("input")->getValue<int>("a"));
+	}
+
+	void testScriptRequestsAreCheckedStrictly()
+	{
+		// A tool_use whose result does not come in the very next turn.
+		HttpResult dangling = post("/v1/messages", R"({"model": "script-call-add", "max_tokens": 100, "stream": true,
+			"messages": [{"role": "user", "content": "{}"},
+				{"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_A", "name": "add", "input": {}}]},
+				{"role": "user", "content": "go on"}]})");
+		CPPUNIT_ASSERT_EQUAL(400, dangling.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("error"), dangling.json()->getValue<std::string>("type"));
+		Poco::JSON::Object::Ptr error = dangling.json()->getObject("error");
+		CPPUNIT_ASSERT_EQUAL(std::string("invalid_request_error"), error->getValue<std::string>("type"));
+		CPPUNIT_ASSERT(error->getValue<std::string>("message").find("tool_use ids were found without tool_result blocks immediately after: toolu_A") != std::string::npos);
+
+		auto anthropicMessage = [&](const std::string& body)
+		{
+			HttpResult result = post("/v1/messages", body);
+			CPPUNIT_ASSERT_EQUAL(400, result.status);
+			return result.json()->getObject("error")->getValue<std::string>("message");
+		};
+		CPPUNIT_ASSERT(anthropicMessage(R"({"model": "script-call-add", "max_tokens": 1, "messages": [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}]})").find("roles must alternate") != std::string::npos);
+		CPPUNIT_ASSERT(anthropicMessage(R"({"model": "script-call-add", "max_tokens": 1, "messages": [{"role": "user", "content": [{"type": "text", "text": ""}]}]})").find("text content blocks must be non-empty") != std::string::npos);
+		CPPUNIT_ASSERT(anthropicMessage(R"({"model": "script-call-add", "messages": [{"role": "user", "content": "a"}]})").find("max_tokens") != std::string::npos);
+		CPPUNIT_ASSERT(anthropicMessage(R"({"model": "script-call-add", "max_tokens": 1, "messages": [{"role": "user", "content": "a"}],
+			"tools": [{"name": "add", "input_schema": {}}, {"name": "add", "input_schema": {}}]})").find("unique") != std::string::npos);
+		CPPUNIT_ASSERT(anthropicMessage(R"({"model": "script-call-add", "max_tokens": 1, "messages": [{"role": "user", "content": "{}"},
+			{"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_A", "name": "add", "input": {}}]},
+			{"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_B", "content": "x"}]}]})").find("toolu_B") != std::string::npos);
+
+		// OpenAI: a call that no tool message answers.
+		HttpResult openAi = post("/v1/chat/completions", R"({"model": "script-call-add",
+			"messages": [{"role": "user", "content": "{}"},
+				{"role": "assistant", "content": null, "tool_calls": [{"id": "call_A", "type": "function", "function": {"name": "add", "arguments": "{}"}}]}]})");
+		CPPUNIT_ASSERT_EQUAL(400, openAi.status);
+		Poco::JSON::Object::Ptr openAiError = openAi.json()->getObject("error");
+		CPPUNIT_ASSERT_EQUAL(std::string("invalid_request_error"), openAiError->getValue<std::string>("type"));
+		CPPUNIT_ASSERT(openAiError->isNull("param") && openAiError->isNull("code"));
+		CPPUNIT_ASSERT(openAiError->getValue<std::string>("message").find("call_A") != std::string::npos);
+
+		// The other models are as lenient as before.
+		CPPUNIT_ASSERT_EQUAL(200, post("/v1/messages", R"({"model": "claude-x", "messages": [{"role": "user", "content": "a"}, {"role": "user", "content": ""}]})").status);
+	}
+
+	void testRateLimitHeaders()
+	{
+		static const char* const kinds[] = {"input-tokens", "output-tokens", "requests"};
+		Poco::Timestamp before;
+		HttpResult streamed = post("/v1/messages", chatBody("claude-x", "x", "\"stream\": true"), {{"X-Fake-Ratelimit-Reset-Ms", "1500"}});
+		Poco::Timestamp after;
+		CPPUNIT_ASSERT_EQUAL(200, streamed.status);
+		for (const char* kind: kinds)
+		{
+			std::string prefix = std::string("anthropic-ratelimit-") + kind;
+			CPPUNIT_ASSERT_EQUAL(std::string("1000"), streamed.headers.get(prefix + "-limit", ""));
+			CPPUNIT_ASSERT_EQUAL(std::string(std::string(kind) == "requests" ? "0" : "900"), streamed.headers.get(prefix + "-remaining", ""));
+			std::string reset = streamed.headers.get(prefix + "-reset", "");
+			CPPUNIT_ASSERT_EQUAL(std::size_t(24), reset.size());
+			CPPUNIT_ASSERT_EQUAL('Z', reset.back());
+			int zone = 0;
+			Poco::Timestamp when = Poco::DateTimeParser::parse("%Y-%m-%dT%H:%M:%S.%iZ", reset, zone).timestamp();
+			CPPUNIT_ASSERT(when >= before + 1500 * 1000 - 1000 && when <= after + 1500 * 1000);
+		}
+
+		// Not streamed, and a script: the same headers.
+		HttpResult whole = post("/v1/messages", R"({"model": "script-call-add", "max_tokens": 5, "messages": [{"role": "user", "content": "{}"}]})",
+			{{"X-Fake-Ratelimit-Reset-Ms", "0"}});
+		CPPUNIT_ASSERT_EQUAL(std::string("0"), whole.headers.get("anthropic-ratelimit-requests-remaining", ""));
+
+		HttpResult malformed = post("/v1/messages", chatBody("claude-x", "x"), {{"X-Fake-Ratelimit-Reset-Ms", "100"}, {"X-Fake-Ratelimit-Malformed", "1"}});
+		for (const char* kind: kinds)
+			CPPUNIT_ASSERT_EQUAL(std::string("not-a-date"), malformed.headers.get(std::string("anthropic-ratelimit-") + kind + "-reset", ""));
+
+		CPPUNIT_ASSERT(!post("/v1/messages", chatBody("claude-x", "x")).headers.has("anthropic-ratelimit-requests-limit"));
+	}
+
+	void testStatsKeepBodiesAndHeaders()
+	{
+		for (int i = 0; i < 22; ++i) post("/v1/chat/completions", chatBody("gpt-" + std::to_string(i), "x"));
+		post("/v1/messages", chatBody("claude-x", "y", "\"max_tokens\": 7"), {{"x-api-key", "sk-ant-secret"}, {"X-Custom", "A b"}});
+		Poco::JSON::Object::Ptr numbers = stats();
+		Poco::JSON::Array::Ptr bodies = numbers->getArray("bodies");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(20), bodies->size());
+		CPPUNIT_ASSERT_EQUAL(std::string("gpt-3"), bodies->getObject(0)->getValue<std::string>("model"));
+		CPPUNIT_ASSERT_EQUAL(std::string("claude-x"), bodies->getObject(19)->getValue<std::string>("model"));
+		Poco::JSON::Object::Ptr headers = numbers->getObject("headers_seen");
+		CPPUNIT_ASSERT_EQUAL(std::string("sk-ant-secret"), headers->getValue<std::string>("x-api-key"));
+		CPPUNIT_ASSERT_EQUAL(std::string("A b"), headers->getValue<std::string>("x-custom"));
+		CPPUNIT_ASSERT(!headers->has("authorization"));
+
+		HttpTestClient(_server->port()).post("/_reset", "");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), stats()->getArray("bodies")->size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), stats()->getObject("headers_seen")->size());
 	}
 
 private:

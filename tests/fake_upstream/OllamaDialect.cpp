@@ -181,4 +181,12 @@ void OllamaDialect::appendModelList(std::string& out) const
 }
 
 
+std::string OllamaDialect::invalidRequestBody(const std::string& message) const
+{
+	std::string out;
+	appendError(out, message);
+	return out;
+}
+
+
 } // namespace FakeUpstream

@@ -31,6 +31,7 @@ public:
 	void appendMalformed(std::string& out) const override;
 	void appendStreamError(std::string& out, const std::string& message) const override;
 	void appendModelList(std::string& out) const override;
+	std::string invalidRequestBody(const std::string& message) const override;
 
 private:
 	static void appendLineStart(std::string& out, const Exchange& exchange);

@@ -5,6 +5,8 @@
 
 #include "OpenAiDialect.h"
 #include "JsonOut.h"
+#include "OpenAiRequestCheck.h"
+#include "Poco/JSON/Array.h"
 
 
 namespace FakeUpstream {
@@ -30,6 +32,27 @@ void appendError(std::string& out, const std::string& message, const char* type,
 		out += '"';
 	}
 	else out += "null";
+	out += "}}";
+}
+
+
+void appendFunctionCall(std::string& out, long long index, const std::string& id, const std::string& name, const std::string& arguments)
+	/// A whole tool_calls entry; a streamed one (index >= 0) begins with its
+	/// index.
+{
+	out += '{';
+	if (index >= 0)
+	{
+		out += "\"index\":";
+		JsonOut::appendNumber(out, index);
+		out += ',';
+	}
+	out += "\"id\":";
+	JsonOut::appendString(out, id);
+	out += ",\"type\":\"function\",\"function\":{\"name\":";
+	JsonOut::appendString(out, name);
+	out += ",\"arguments\":";
+	JsonOut::appendString(out, arguments);
 	out += "}}";
 }
 
@@ -99,13 +122,9 @@ void OpenAiDialect::appendAnswer(std::string& out, const Exchange& exchange, Rep
 	out += ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":";
 	if (reply == TOOL_CALL)
 	{
-		out += "null,\"tool_calls\":[{\"id\":\"";
-		out += toolCallId;
-		out += "\",\"type\":\"function\",\"function\":{\"name\":";
-		JsonOut::appendString(out, toolName);
-		out += ",\"arguments\":";
-		JsonOut::appendString(out, toolArgumentsStart + toolArgumentsEnd);
-		out += "}}]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],";
+		out += "null,\"tool_calls\":[";
+		appendFunctionCall(out, -1, toolCallId, toolName, toolArgumentsStart + toolArgumentsEnd);
+		out += "]},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],";
 	}
 	else
 	{
@@ -214,6 +233,125 @@ void OpenAiDialect::appendModelList(std::string& out) const
 		out += "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"fake-upstream\"}";
 	}
 	out += "]}";
+}
+
+
+std::string OpenAiDialect::invalidRequestBody(const std::string& message) const
+{
+	std::string out;
+	appendError(out, message, "invalid_request_error", nullptr);
+	return out;
+}
+
+
+bool OpenAiDialect::runsScripts() const
+{
+	return true;
+}
+
+
+std::string OpenAiDialect::scriptProblem(const Poco::JSON::Object& body) const
+{
+	return OpenAiRequestCheck::problem(body);
+}
+
+
+ToolHistory OpenAiDialect::toolHistory(const Poco::JSON::Object& body) const
+{
+	// Tool results are "tool" messages; those of the last round are the run
+	// of them that ends the conversation.
+	ToolHistory history;
+	history.firstUserText = firstUserText(body);
+	Poco::JSON::Array::Ptr messages = body.getArray("messages");
+	for (std::size_t i = 0; messages && i < messages->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr message = messages->getObject(static_cast<unsigned>(i));
+		if (message && message->optValue<std::string>("role", "") == "tool")
+		{
+			++history.results;
+			history.lastResults.push_back(contentText(message->get("content")));
+		}
+		else history.lastResults.clear();
+	}
+	return history;
+}
+
+
+std::string OpenAiDialect::toolIdPrefix() const
+{
+	return "call_";
+}
+
+
+void OpenAiDialect::appendScriptedAnswer(std::string& out, const Exchange& exchange, const ScriptedTurn& turn) const
+{
+	out += "{\"id\":";
+	JsonOut::appendString(out, exchange.id);
+	out += ",\"object\":\"chat.completion\",\"created\":";
+	JsonOut::appendNumber(out, exchange.created);
+	out += ",\"model\":";
+	JsonOut::appendString(out, exchange.model);
+	out += ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":";
+	if (turn.textPieces.empty()) out += "null";
+	else JsonOut::appendString(out, turn.text());
+	if (!turn.calls.empty())
+	{
+		out += ",\"tool_calls\":[";
+		for (std::size_t i = 0; i < turn.calls.size(); ++i)
+		{
+			if (i > 0) out += ',';
+			appendFunctionCall(out, -1, turn.calls[i].id, turn.calls[i].name, turn.calls[i].arguments);
+		}
+		out += ']';
+	}
+	out += "},\"logprobs\":null,\"finish_reason\":\"";
+	out += turn.calls.empty() ? "stop" : "tool_calls";
+	out += "\"}],";
+	appendUsage(out, exchange);
+	out += ",\"system_fingerprint\":\"fp_fake\"}";
+}
+
+
+void OpenAiDialect::appendScriptedEvents(std::vector<std::string>& events, const Exchange& exchange, const ScriptedTurn& turn) const
+{
+	// The role first, then the text, then each call: its id and name with
+	// empty arguments, then the argument fragments under the call's index.
+	std::string event;
+	appendChunkStart(event, exchange);
+	event += "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":";
+	event += turn.textPieces.empty() ? "null" : "\"\"";
+	event += "},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+	events.push_back(event);
+	for (const auto& piece: turn.textPieces)
+	{
+		event.clear();
+		appendContent(event, exchange, piece);
+		events.push_back(event);
+	}
+	for (std::size_t i = 0; i < turn.calls.size(); ++i)
+	{
+		const ScriptedCall& call = turn.calls[i];
+		event.clear();
+		appendChunkStart(event, exchange);
+		event += "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[";
+		appendFunctionCall(event, static_cast<long long>(i), call.id, call.name, "");
+		event += "]},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+		events.push_back(event);
+		for (const auto& fragment: call.fragments)
+		{
+			event.clear();
+			appendChunkStart(event, exchange);
+			event += "\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":";
+			JsonOut::appendNumber(event, static_cast<long long>(i));
+			event += ",\"function\":{\"arguments\":";
+			JsonOut::appendString(event, fragment);
+			event += "}}]},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+			events.push_back(event);
+		}
+	}
+	event.clear();
+	appendStreamEnd(event, exchange, turn.calls.empty() ? TEXT : TOOL_CALL);
+	events.push_back(event);
 }
 
 

@@ -31,6 +31,13 @@ public:
 	void appendMalformed(std::string& out) const override;
 	void appendStreamError(std::string& out, const std::string& message) const override;
 	void appendModelList(std::string& out) const override;
+	std::string invalidRequestBody(const std::string& message) const override;
+	bool runsScripts() const override;
+	std::string scriptProblem(const Poco::JSON::Object& body) const override;
+	ToolHistory toolHistory(const Poco::JSON::Object& body) const override;
+	std::string toolIdPrefix() const override;
+	void appendScriptedAnswer(std::string& out, const Exchange& exchange, const ScriptedTurn& turn) const override;
+	void appendScriptedEvents(std::vector<std::string>& events, const Exchange& exchange, const ScriptedTurn& turn) const override;
 
 private:
 	static void appendChunkStart(std::string& out, const Exchange& exchange);

@@ -4,6 +4,7 @@
 
 
 #include "Scenario.h"
+#include "ToolScript.h"
 #include "Poco/NumberParser.h"
 
 
@@ -26,7 +27,50 @@ bool parseStatus(const std::string& digits, int& status)
 }
 
 
+bool parseScript(const std::string& spec, Scenario& scenario)
+	/// spec is the model name after "script-".
+{
+	static const struct
+	{
+		const char* prefix;
+		Scenario::Kind kind;
+	}
+	simple[] = {
+		{"call-", Scenario::SCRIPT_CALL},
+		{"forever-", Scenario::SCRIPT_FOREVER},
+		{"parallel-", Scenario::SCRIPT_PARALLEL}
+	};
+	for (const auto& entry: simple)
+	{
+		std::string prefix(entry.prefix);
+		if (startsWith(spec, prefix) && ToolScript::validToolName(spec.substr(prefix.size())))
+		{
+			scenario.kind = entry.kind;
+			scenario.tool = spec.substr(prefix.size());
+			return true;
+		}
+	}
+	if (!startsWith(spec, "rounds-")) return false;
+	std::string rest = spec.substr(7);
+	std::string::size_type dash = rest.find('-');
+	int rounds = 0;
+	if (dash == std::string::npos || dash == 0 || dash > 4 || rest.find_first_not_of("0123456789") != dash) return false;
+	if (!Poco::NumberParser::tryParse(rest.substr(0, dash), rounds) || rounds < 1) return false;
+	if (!ToolScript::validToolName(rest.substr(dash + 1))) return false;
+	scenario.kind = Scenario::SCRIPT_ROUNDS;
+	scenario.rounds = rounds;
+	scenario.tool = rest.substr(dash + 1);
+	return true;
+}
+
+
 } // namespace
+
+
+bool Scenario::scripted() const
+{
+	return kind == SCRIPT_CALL || kind == SCRIPT_ROUNDS || kind == SCRIPT_FOREVER || kind == SCRIPT_PARALLEL;
+}
 
 
 Scenario Scenario::fromModel(const std::string& model)
@@ -58,6 +102,11 @@ Scenario Scenario::fromModel(const std::string& model)
 				scenario.status = status;
 			}
 		}
+	}
+	else if (startsWith(name, "script-"))
+	{
+		Scenario script;
+		if (parseScript(name.substr(7), script)) scenario = script;
 	}
 	else if (startsWith(name, "bench-"))
 	{

@@ -31,9 +31,25 @@ struct Scenario
 	///   fault-error-mid      two content events, then the API's error event
 	///   tools                a call of get_weather({"city": "Paris"})
 	///   bench-<N>x<D>        N content events "tok", D ms apart
+	///   script-call-<T>      a scripted tool-calling model (OpenAI and
+	///                        Anthropic only; see ToolScript): "I'll use <T>."
+	///                        and one call of tool T whose arguments are the
+	///                        first user message (a JSON object); once the
+	///                        last message carries the tool results,
+	///                        "Result: <the results joined by " | ">"
+	///   script-rounds-<N>-<T>
+	///                        calls T again ("Again." before the call) until
+	///                        the conversation holds N tool results, then
+	///                        answers as script-call does
+	///   script-forever-<T>   calls T every time, no text before the call
+	///   script-parallel-<T>  as script-call, with two calls of T at once
 	///   anything else        the answer "Reply from <api>: <last user text>"
 	///
-	/// An Ollama tag (":latest") is ignored when choosing.
+	/// An Ollama tag (":latest") is ignored when choosing. The requests of
+	/// the script-* models are checked as strictly as the real APIs check
+	/// them (a 400 otherwise), so that a test of a tool loop also proves the
+	/// conversation it sends back is one the real provider would accept.
+	/// Ollama answers the script-* models as it answers any other model.
 {
 	enum Kind
 	{
@@ -47,7 +63,11 @@ struct Scenario
 		HUGE_LINE,
 		ERROR_MID,
 		TOOLS,
-		BENCH
+		BENCH,
+		SCRIPT_CALL,
+		SCRIPT_ROUNDS,
+		SCRIPT_FOREVER,
+		SCRIPT_PARALLEL
 	};
 
 	Kind kind = NORMAL;
@@ -56,6 +76,13 @@ struct Scenario
 	int chunks = 0;
 	int delayMs = 0;
 		/// The events of BENCH and the pause between them.
+	int rounds = 0;
+		/// The tool results after which SCRIPT_ROUNDS answers.
+	std::string tool;
+		/// The tool that the SCRIPT_* kinds call.
+
+	bool scripted() const;
+		/// One of the SCRIPT_* kinds.
 
 	static Scenario fromModel(const std::string& model);
 };

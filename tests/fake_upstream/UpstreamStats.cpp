@@ -8,8 +8,11 @@
 #include "Poco/Exception.h"
 #include "Poco/JSON/Object.h"
 #include "Poco/JSON/ParseHandler.h"
+#include "Poco/JSON/Array.h"
 #include "Poco/JSON/Parser.h"
+#include "Poco/String.h"
 #include <sstream>
+#include <vector>
 
 
 namespace FakeUpstream {
@@ -24,13 +27,33 @@ namespace {
 thread_local unsigned long connectionGeneration = 0;
 
 
+Poco::Dynamic::Var parsedBody(const std::string& body)
+	/// body parsed (keys in their order), its text when it is not JSON (a
+	/// test sending garbage), null when empty.
+{
+	if (body.empty()) return Poco::Dynamic::Var();
+	try
+	{
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		return parser.parse(body);
+	}
+	catch (Poco::Exception&)
+	{
+		return body;
+	}
+}
+
+
 } // namespace
+
+
+const std::size_t UpstreamStats::bodiesKept = 20;
 
 
 UpstreamStats::Scope::Scope(UpstreamStats& stats, const std::string& path, const Poco::Net::HTTPServerRequest& request, const std::string& body):
 	_stats(stats)
 {
-	_stats.requestStarted(path, request.get("Authorization", ""), request.get("x-api-key", ""), body);
+	_stats.requestStarted(path, request, body);
 }
 
 
@@ -58,8 +81,15 @@ void UpstreamStats::connectionAccepted()
 }
 
 
-void UpstreamStats::requestStarted(const std::string& path, const std::string& authorization, const std::string& apiKey, const std::string& body)
+void UpstreamStats::requestStarted(const std::string& path, const Poco::Net::HTTPRequest& request, const std::string& body)
 {
+	std::map<std::string, std::string> headers;
+	for (const auto& header: request)
+	{
+		std::string& value = headers[Poco::toLower(header.first)];
+		if (!value.empty()) value += ", ";
+		value += header.second;
+	}
 	std::lock_guard<std::mutex> lock(_mutex);
 	++_requests;
 	++_open;
@@ -69,9 +99,12 @@ void UpstreamStats::requestStarted(const std::string& path, const std::string& a
 		++_connectionsAccepted;
 	}
 	_lastPath = path;
-	_lastAuthorization = authorization;
-	_lastApiKey = apiKey;
+	_lastAuthorization = request.get("Authorization", "");
+	_lastApiKey = request.get("x-api-key", "");
 	_lastBody = body;
+	_lastHeaders.swap(headers);
+	_bodies.push_back(body);
+	if (_bodies.size() > bodiesKept) _bodies.pop_front();
 }
 
 
@@ -108,6 +141,8 @@ void UpstreamStats::reset()
 	_lastApiKey.clear();
 	_lastBody.clear();
 	_lastPath.clear();
+	_lastHeaders.clear();
+	_bodies.clear();
 	_failedOnce.clear();
 }
 
@@ -116,6 +151,8 @@ std::string UpstreamStats::toJson() const
 {
 	Poco::JSON::Object stats(Poco::JSON_PRESERVE_KEY_ORDER);
 	std::string body;
+	std::map<std::string, std::string> headers;
+	std::vector<std::string> bodies;
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		stats.set("requests", _requests);
@@ -127,22 +164,17 @@ std::string UpstreamStats::toJson() const
 		stats.set("last_x_api_key", _lastApiKey);
 		stats.set("last_path", _lastPath);
 		body = _lastBody;
+		headers = _lastHeaders;
+		bodies.assign(_bodies.begin(), _bodies.end());
 	}
-	// A body that is not JSON (a test sending garbage) is shown as text.
-	Poco::Dynamic::Var lastBody;
-	if (!body.empty())
-	{
-		try
-		{
-			Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-			lastBody = parser.parse(body);
-		}
-		catch (Poco::Exception&)
-		{
-			lastBody = body;
-		}
-	}
-	stats.set("last_body", lastBody);
+	// Parsed outside the lock: the bodies of a long tool loop are large.
+	stats.set("last_body", parsedBody(body));
+	Poco::JSON::Array::Ptr parsedBodies = new Poco::JSON::Array;
+	for (const auto& text: bodies) parsedBodies->add(parsedBody(text));
+	stats.set("bodies", parsedBodies);
+	Poco::JSON::Object::Ptr seen = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	for (const auto& header: headers) seen->set(header.first, header.second);
+	stats.set("headers_seen", seen);
 	std::ostringstream out;
 	stats.stringify(out);
 	return out.str();

@@ -8,6 +8,8 @@
 
 
 #include "Poco/Net/HTTPServerRequest.h"
+#include <deque>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -19,7 +21,9 @@ namespace FakeUpstream {
 class UpstreamStats
 	/// What the tests may ask the fake about (GET /_stats): how many API
 	/// requests it answered, over how many connections, which ones the client
-	/// left early, and what the last request looked like. Also remembers which
+	/// left early, what the last request looked like (all of its headers, the
+	/// keys as they came) and the last 20 bodies, so that a test of a tool
+	/// loop can check every round it sent. Also remembers which
 	/// "-once" models have already failed. Thread-safe.
 	///
 	/// The control paths (/health, /_stats, /_reset) are not counted, so that
@@ -49,7 +53,7 @@ public:
 	void connectionAccepted();
 		/// Counts a TCP connection of any kind (connections_total).
 
-	void requestStarted(const std::string& path, const std::string& authorization, const std::string& apiKey, const std::string& body);
+	void requestStarted(const std::string& path, const Poco::Net::HTTPRequest& request, const std::string& body);
 		/// Counts an API request, remembers its details, counts its connection
 		/// once (connections_accepted) and marks it open.
 
@@ -82,7 +86,13 @@ private:
 	std::string _lastApiKey;
 	std::string _lastBody;
 	std::string _lastPath;
+	std::map<std::string, std::string> _lastHeaders;
+		/// Lower-case names; the values of a repeated header joined by ", ".
+	std::deque<std::string> _bodies;
+		/// The last bodiesKept bodies, oldest first.
 	std::set<std::string> _failedOnce;
+
+	static const std::size_t bodiesKept;
 };
 
 
