@@ -8,6 +8,7 @@
 #include "NashUpstream/JsonFields.h"
 #include "NashUpstream/Redaction.h"
 #include "NashUpstream/SseParser.h"
+#include "NashUpstream/UpstreamHeadObserver.h"
 #include "Nash/BackendException.h"
 #include "Poco/Environment.h"
 #include "Poco/JSON/Array.h"
@@ -77,10 +78,19 @@ Poco::JSON::Object::Ptr toolInput(const Poco::JSON::Object::Ptr& toolCall)
 }
 
 
-Poco::JSON::Object::Ptr toolUseTurn(const ChatMessage& message, const Poco::JSON::Array::Ptr& toolCalls)
+bool isBlank(const std::string& text)
+	/// Anthropic refuses text blocks without non-whitespace text (and so
+	/// turns of such text): they say nothing, so they are left out.
+{
+	return text.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+
+Poco::JSON::Array::Ptr toolUseBlocks(const ChatMessage& message, const Poco::JSON::Array::Ptr& toolCalls)
+	/// An assistant's text (if any) and its tool calls as tool_use blocks.
 {
 	Poco::JSON::Array::Ptr content = new Poco::JSON::Array;
-	if (!message.content.empty()) content->add(textBlock(message.content));
+	if (!isBlank(message.content)) content->add(textBlock(message.content));
 	for (std::size_t i = 0; i < toolCalls->size(); ++i)
 	{
 		Poco::JSON::Object::Ptr toolCall = toolCalls->getObject(static_cast<unsigned>(i));
@@ -92,36 +102,24 @@ Poco::JSON::Object::Ptr toolUseTurn(const ChatMessage& message, const Poco::JSON
 		block->set("input", toolInput(toolCall));
 		content->add(block);
 	}
-	Poco::JSON::Object::Ptr turn = newObject();
-	turn->set("role", "assistant");
-	turn->set("content", content);
-	return turn;
+	return content;
 }
 
 
-void appendToolResult(Poco::JSON::Array& messages, const ChatMessage& message)
-	/// The results of one round of tool calls go back in a single user turn,
-	/// as Anthropic expects them right after the assistant's tool_use turn.
+Poco::JSON::Array::Ptr toolResultBlocks(const ChatMessage& message)
+	/// A tool message as a tool_result block; a result the server's tool loop
+	/// marked as failed ("is_error": true, LiteLLM's field) tells the model
+	/// so in Anthropic's own terms.
 {
 	Poco::JSON::Object::Ptr block = newObject();
 	block->set("type", "tool_result");
 	block->set("tool_use_id", JsonFields::string(message.raw, "tool_call_id"));
 	block->set("content", message.content);
-
-	Poco::JSON::Object::Ptr last = messages.size() > 0 ? messages.getObject(static_cast<unsigned>(messages.size() - 1)) : nullptr;
-	Poco::JSON::Array::Ptr lastContent = last && JsonFields::string(last, "role") == "user" ? last->getArray("content") : nullptr;
-	Poco::JSON::Object::Ptr lastBlock = lastContent && lastContent->size() > 0 ? lastContent->getObject(0) : nullptr;
-	if (JsonFields::string(lastBlock, "type") == "tool_result")
-	{
-		lastContent->add(block);
-		return;
-	}
+	Poco::Dynamic::Var isError = message.raw ? message.raw->get("is_error") : Poco::Dynamic::Var();
+	if (isError.type() == typeid(bool) && isError.extract<bool>()) block->set("is_error", true);
 	Poco::JSON::Array::Ptr content = new Poco::JSON::Array;
 	content->add(block);
-	Poco::JSON::Object::Ptr turn = newObject();
-	turn->set("role", "user");
-	turn->set("content", content);
-	messages.add(turn);
+	return content;
 }
 
 
@@ -173,7 +171,81 @@ Poco::Dynamic::Var contentJson(const ChatMessage& message)
 }
 
 
+Poco::JSON::Array::Ptr blocksOf(const Poco::Dynamic::Var& content)
+	/// content (a text or an array of blocks) as blocks, without blank text
+	/// blocks; empty when nothing is left.
+{
+	Poco::JSON::Array::Ptr blocks = new Poco::JSON::Array;
+	if (content.isString())
+	{
+		std::string text = content.extract<std::string>();
+		if (!isBlank(text)) blocks->add(textBlock(text));
+		return blocks;
+	}
+	if (content.type() != typeid(Poco::JSON::Array::Ptr)) return blocks;
+	Poco::JSON::Array::Ptr given = content.extract<Poco::JSON::Array::Ptr>();
+	for (std::size_t i = 0; i < given->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr block = given->getObject(static_cast<unsigned>(i));
+		if (block && JsonFields::string(block, "type") == "text" && isBlank(JsonFields::string(block, "text"))) continue;
+		blocks->add(given->get(static_cast<unsigned>(i)));
+	}
+	return blocks;
+}
+
+
+bool isToolResult(const Poco::Dynamic::Var& block)
+{
+	return block.type() == typeid(Poco::JSON::Object::Ptr) && JsonFields::string(block.extract<Poco::JSON::Object::Ptr>(), "type") == "tool_result";
+}
+
+
+void appendTurn(Poco::JSON::Array& messages, const std::string& role, const Poco::Dynamic::Var& content)
+	/// Adds content as a turn of role. Anthropic wants user and assistant
+	/// turns to alternate, so content of the same role as the last turn is
+	/// merged into it, as blocks: this is what puts the results of a round
+	/// of tool calls and the user's next words into one user turn. Its
+	/// tool_result blocks come first, as Anthropic expects them at the
+	/// start of the turn after the tool_use turn. Content that is left
+	/// without a block (an empty text) makes no turn at all.
+{
+	Poco::JSON::Array::Ptr blocks = blocksOf(content);
+	if (blocks->size() == 0) return;
+
+	Poco::JSON::Object::Ptr last = messages.size() > 0 ? messages.getObject(static_cast<unsigned>(messages.size() - 1)) : nullptr;
+	if (!last || JsonFields::string(last, "role") != role)
+	{
+		Poco::JSON::Object::Ptr turn = newObject();
+		turn->set("role", role);
+		// A single text stays a plain string, as it is shortest.
+		if (content.isString()) turn->set("content", content);
+		else turn->set("content", blocks);
+		messages.add(turn);
+		return;
+	}
+
+	Poco::JSON::Array::Ptr earlier = blocksOf(last->get("content"));
+	Poco::JSON::Array::Ptr merged = new Poco::JSON::Array;
+	for (bool results: {true, false})
+	{
+		for (const auto& part: {earlier, blocks})
+		{
+			for (std::size_t i = 0; i < part->size(); ++i)
+			{
+				Poco::Dynamic::Var block = part->get(static_cast<unsigned>(i));
+				if (isToolResult(block) == results) merged->add(block);
+			}
+		}
+	}
+	last->set("content", merged);
+}
+
+
 Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
+	/// The conversation as Anthropic's turns: always alternating roles, no
+	/// empty turn and no empty text block, whatever the history holds (the
+	/// server's own tool loop appends assistant messages with an empty
+	/// content, and tool results followed by the user's next words).
 {
 	Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
 	for (const auto& message: request.messages)
@@ -181,21 +253,14 @@ Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 		if (message.role == "system") continue;
 		if (message.role == "tool")
 		{
-			appendToolResult(*messages, message);
+			appendTurn(*messages, "user", toolResultBlocks(message));
 			continue;
 		}
 		Poco::JSON::Array::Ptr toolCalls = message.raw && message.role == "assistant" ? message.raw->getArray("tool_calls") : nullptr;
 		if (toolCalls && toolCalls->size() > 0)
-		{
-			messages->add(toolUseTurn(message, toolCalls));
-		}
+			appendTurn(*messages, message.role, toolUseBlocks(message, toolCalls));
 		else
-		{
-			Poco::JSON::Object::Ptr turn = newObject();
-			turn->set("role", message.role);
-			turn->set("content", contentJson(message));
-			messages->add(turn);
-		}
+			appendTurn(*messages, message.role, contentJson(message));
 	}
 	return messages;
 }
@@ -211,8 +276,9 @@ Poco::Dynamic::Var toolJson(const Poco::Dynamic::Var& tool)
 	if (JsonFields::string(object, "type") != "function" || !function) return tool;
 	Poco::JSON::Object::Ptr converted = newObject();
 	converted->set("name", JsonFields::string(function, "name"));
-	std::string description = JsonFields::string(function, "description");
-	if (!description.empty()) converted->set("description", description);
+	// Always sent ("" for an OpenAI tool without one), so that every
+	// converted tool has the same three fields, whoever described it.
+	converted->set("description", JsonFields::string(function, "description"));
 	Poco::JSON::Object::Ptr schema = function->getObject("parameters");
 	if (!schema)
 	{
@@ -386,6 +452,7 @@ void AnthropicBackend::streamChat(const ChatRequest& request, ChatEventSink& sin
 	requestBody(request, true)->stringify(text);
 	auto exchange = call.openUnlessCancelled("POST", _path, text.str(), {{"Accept", "text/event-stream"}}, cancellation);
 	if (!exchange) return;
+	NashUpstream::UpstreamHeadObserver::notify(sink, *exchange);
 
 	AnthropicStream stream(call, sink);
 	NashUpstream::SseParser parser([&](const NashUpstream::SseEvent& event) {

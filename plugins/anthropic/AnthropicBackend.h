@@ -24,9 +24,11 @@ class AnthropicBackend: public ModelBackend
 	///
 	/// The conversation arrives in OpenAI's shape and is translated: system
 	/// messages become the "system" text, tool results ("tool" messages)
-	/// become tool_result blocks of a user turn, an assistant's tool_calls
-	/// become tool_use blocks, and OpenAI function tools and tool_choice
-	/// become Anthropic's.
+	/// become tool_result blocks at the start of a user turn, an assistant's
+	/// tool_calls become tool_use blocks, and OpenAI function tools and
+	/// tool_choice become Anthropic's. Consecutive messages of one role are
+	/// merged into one turn and blank texts left out, so that the turns
+	/// alternate as the Messages API requires.
 	///
 	/// Configuration: api_key (else ANTHROPIC_API_KEY; required for
 	/// api.anthropic.com), base_url (else ANTHROPIC_BASE_URL, else

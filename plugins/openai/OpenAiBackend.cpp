@@ -5,13 +5,17 @@
 
 #include "OpenAiBackend.h"
 #include "OpenAiChunkScanner.h"
+#include "NashUpstream/JsonFields.h"
 #include "NashUpstream/Redaction.h"
 #include "NashUpstream/SseParser.h"
-#include "Nash/Plugin.h"
+#include "NashUpstream/UpstreamHeadObserver.h"
 #include "Poco/Environment.h"
 #include "Poco/JSON/Array.h"
 #include "Poco/StringTokenizer.h"
 #include <sstream>
+
+
+using NashUpstream::JsonFields;
 
 
 namespace Nash {
@@ -31,6 +35,65 @@ const char* const standardFields[] = {
 	"max_completion_tokens", "reasoning_effort", "metadata", "service_tier", "store", "modalities", "prediction"};
 
 
+bool hasNullFunctionCall(const Poco::JSON::Object& message)
+{
+	return message.has("function_call") && message.get("function_call").isEmpty();
+}
+
+
+bool hasIndexedToolCall(const Poco::JSON::Object& message)
+{
+	Poco::JSON::Array::Ptr toolCalls = message.getArray("tool_calls");
+	for (std::size_t i = 0; toolCalls && i < toolCalls->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr toolCall = toolCalls->getObject(static_cast<unsigned>(i));
+		if (toolCall && toolCall->has("index")) return true;
+	}
+	return false;
+}
+
+
+Poco::JSON::Object::Ptr upstreamMessage(const Poco::JSON::Object::Ptr& raw)
+	/// A message as the client sent it, less what OpenAI's API may refuse:
+	/// the server's tool loop appends messages in LiteLLM's shape (and
+	/// clients send them back as they got them), with "is_error" on tool
+	/// results, "function_call": null and an "index" in each tool call, none
+	/// of which is a field of a request message. A copy, so that the
+	/// client's message stays as it was; the message itself when nothing
+	/// must go, which is nearly always.
+{
+	bool isError = JsonFields::string(raw, "role") == "tool" && raw->has("is_error");
+	bool functionCall = hasNullFunctionCall(*raw);
+	bool index = hasIndexedToolCall(*raw);
+	if (!isError && !functionCall && !index) return raw;
+
+	Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(*raw);
+	if (isError) copy->remove("is_error");
+	if (functionCall) copy->remove("function_call");
+	if (index)
+	{
+		Poco::JSON::Array::Ptr toolCalls = raw->getArray("tool_calls");
+		Poco::JSON::Array::Ptr stripped = new Poco::JSON::Array;
+		for (std::size_t i = 0; i < toolCalls->size(); ++i)
+		{
+			Poco::JSON::Object::Ptr toolCall = toolCalls->getObject(static_cast<unsigned>(i));
+			if (toolCall && toolCall->has("index"))
+			{
+				toolCall = new Poco::JSON::Object(*toolCall);
+				toolCall->remove("index");
+				stripped->add(toolCall);
+			}
+			else
+			{
+				stripped->add(toolCalls->get(static_cast<unsigned>(i)));
+			}
+		}
+		copy->set("tool_calls", stripped);
+	}
+	return copy;
+}
+
+
 Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 {
 	Poco::JSON::Array::Ptr messages = new Poco::JSON::Array;
@@ -38,7 +101,7 @@ Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 	{
 		if (message.raw)
 		{
-			messages->add(message.raw);
+			messages->add(upstreamMessage(message.raw));
 		}
 		else
 		{
@@ -195,6 +258,7 @@ void OpenAiBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, 
 	std::ostringstream text;
 	requestBody(request, true)->stringify(text);
 	auto exchange = call.open("POST", "/chat/completions", text.str(), {{"Accept", "text/event-stream"}}, cancellation);
+	NashUpstream::UpstreamHeadObserver::notify(sink, *exchange);
 
 	bool done = false;
 	OpenAiChunkScanner scanner;
@@ -260,6 +324,3 @@ ChatResult OpenAiBackend::complete(const ChatRequest& request, const Cancellatio
 
 
 } // namespace Nash
-
-
-NASH_MODEL_BACKEND_PLUGIN(Nash::OpenAiBackend)

@@ -8,6 +8,7 @@
 
 #include "AnthropicBackend.h"
 #include "EnvironmentGuard.h"
+#include "ObservingSink.h"
 #include "RecordingSink.h"
 #include "ScriptedUpstream.h"
 #include "TestCall.h"
@@ -59,6 +60,14 @@ std::string text(const Poco::Dynamic::Var& value)
 }
 
 
+std::string joined(const std::vector<std::string>& events)
+{
+	std::string result;
+	for (const auto& event: events) result += (result.empty() ? "" : ",") + event;
+	return result;
+}
+
+
 std::string sseEvent(const std::string& name, const std::string& data)
 {
 	return "event: " + name + "\ndata: " + data + "\n\n";
@@ -73,12 +82,17 @@ class AnthropicBackendTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(AnthropicBackendTest);
 	CPPUNIT_TEST(testBodyOfAPlainConversation);
 	CPPUNIT_TEST(testBodyOfAToolConversation);
+	CPPUNIT_TEST(testBodyOfTheServersToolLoop);
+	CPPUNIT_TEST(testToolResultsLeadTheirTurn);
+	CPPUNIT_TEST(testEmptyTurnsAndBlocksAreDropped);
+	CPPUNIT_TEST(testToolResultIsError);
 	CPPUNIT_TEST(testToolsAndToolChoice);
 	CPPUNIT_TEST(testImagesAndAnthropicFields);
 	CPPUNIT_TEST(testToolArgumentsMustBeAnObject);
 	CPPUNIT_TEST(testKeyRequiredForAnthropic);
 	CPPUNIT_TEST(testMessagesPath);
 	CPPUNIT_TEST(testStreamExchange);
+	CPPUNIT_TEST(testUpstreamHeadReachesAnObserver);
 	CPPUNIT_TEST(testStreamWithoutMessageStopFails);
 	CPPUNIT_TEST(testErrorAnswerKeepsMessageAndHidesKey);
 	CPPUNIT_TEST(testComplete);
@@ -153,8 +167,127 @@ public:
 			R"({"type":"tool_use","id":"call_1","name":"get_weather","input":{"city":"Paris"}},)"
 			R"({"type":"tool_use","id":"call_2","name":"get_time","input":{}}]},)"
 			R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"call_1","content":"18 C"},)"
-			R"({"type":"tool_result","tool_use_id":"call_2","content":"14:00"}]},)"
-			R"({"role":"user","content":"Thanks"}])"), text(messages));
+			R"({"type":"tool_result","tool_use_id":"call_2","content":"14:00"},)"
+			R"({"type":"text","text":"Thanks"}]}])"), text(messages));
+	}
+
+	void testBodyOfTheServersToolLoop()
+	{
+		// A history as the server's MCP tool loop (and a client sending it
+		// back) makes it: LiteLLM's shapes, two rounds of tool calls, the
+		// user's words after the results, an assistant message without
+		// content, and the user speaking twice in a row. The exact body
+		// sent upstream must be a valid Messages API conversation.
+		NashTest::ScriptedUpstream upstream;
+		upstream.answer(200, "text/event-stream", sseEvent("message_stop", R"({"type":"message_stop"})"));
+		configureFor(upstream);
+		Nash::ChatRequest chat = request({
+			message("system", "Be brief."),
+			message("user", "Add 2 and 40, then 1 and 1.", R"({"role":"user","content":"Add 2 and 40, then 1 and 1."})"),
+			message("assistant", "I'll add them.", R"({"content": "I'll add them.", "role": "assistant", "tool_calls": [)"
+				R"({"id": "toolu_01Ju5", "function": {"arguments": "{\"a\": 2, \"b\": 40}", "name": "add"}, "type": "function", "index": 0},)"
+				R"({"id": "toolu_02Kq", "function": {"arguments": "{\"a\": 1, \"b\": 1}", "name": "add"}, "type": "function", "index": 1}], "function_call": null})"),
+			message("tool", "42", R"({"role": "tool", "tool_call_id": "toolu_01Ju5", "name": "add", "content": "42", "is_error": false})"),
+			message("tool", "adder crashed", R"({"role": "tool", "tool_call_id": "toolu_02Kq", "name": "add", "content": "adder crashed", "is_error": true})"),
+			message("user", "Retry the second.", R"({"role":"user","content":"Retry the second."})"),
+			message("assistant", "", R"({"content": "", "role": "assistant", "tool_calls": [)"
+				R"({"id": "toolu_03Zz", "function": {"arguments": "{\"a\": 1, \"b\": 1}", "name": "add"}, "type": "function", "index": 0}], "function_call": null})"),
+			message("tool", "2", R"({"role": "tool", "tool_call_id": "toolu_03Zz", "name": "add", "content": "2", "is_error": false})"),
+			message("assistant", "The sums are 42 and 2.", R"({"content": "The sums are 42 and 2.", "role": "assistant"})"),
+			message("user", "Thanks.", R"({"role":"user","content":"Thanks."})"),
+			message("assistant", "", R"({"content": "", "role": "assistant"})"),
+			message("user", "", R"({"role":"user","content":""})"),
+			message("user", "One more: 3 and 4?", R"({"role":"user","content":"One more: 3 and 4?"})")});
+		chat.extra->set("tools", TestCall::json(R"({"t":[
+			{"type":"function","function":{"name":"add","description":"Adds two numbers","parameters":{"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"}}}}},
+			{"type":"function","function":{"name":"now","parameters":{"type":"object"}}}]})")->get("t"));
+		chat.extra->set("parallel_tool_calls", false);
+		NashTest::RecordingSink sink;
+		Nash::CancellationToken token;
+		_backend.streamChat(chat, sink, token);
+
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), upstream.requests().size());
+		CPPUNIT_ASSERT_EQUAL(std::string(
+			R"({"model":"claude-test","max_tokens":4096,"system":"Be brief.","messages":[)"
+			R"({"role":"user","content":"Add 2 and 40, then 1 and 1."},)"
+			R"({"role":"assistant","content":[{"type":"text","text":"I'll add them."},)"
+				R"({"type":"tool_use","id":"toolu_01Ju5","name":"add","input":{"a":2,"b":40}},)"
+				R"({"type":"tool_use","id":"toolu_02Kq","name":"add","input":{"a":1,"b":1}}]},)"
+			R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01Ju5","content":"42"},)"
+				R"({"type":"tool_result","tool_use_id":"toolu_02Kq","content":"adder crashed","is_error":true},)"
+				R"({"type":"text","text":"Retry the second."}]},)"
+			R"({"role":"assistant","content":[{"type":"tool_use","id":"toolu_03Zz","name":"add","input":{"a":1,"b":1}}]},)"
+			R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_03Zz","content":"2"}]},)"
+			R"({"role":"assistant","content":"The sums are 42 and 2."},)"
+			R"({"role":"user","content":[{"type":"text","text":"Thanks."},{"type":"text","text":"One more: 3 and 4?"}]}],)"
+			R"("stream":true,"tools":[)"
+			R"({"name":"add","description":"Adds two numbers","input_schema":{"properties":{"a":{"type":"number"},"b":{"type":"number"}},"type":"object"}},)"
+			R"({"name":"now","description":"","input_schema":{"type":"object"}}],)"
+			R"("tool_choice":{"type":"auto","disable_parallel_tool_use":true}})"), upstream.requests()[0].body);
+	}
+
+	void testToolResultsLeadTheirTurn()
+	{
+		// Anthropic wants the results right at the start of the turn after
+		// the tool_use turn, even when the user spoke before they came in,
+		// and merges images of the user's like any other block.
+		_config->setString("base_url", "http://127.0.0.1:9");
+		_backend.configure("a", *_config);
+		Nash::ChatRequest chat = request({
+			message("user", "Time?"),
+			message("assistant", "", R"({"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"now","arguments":"{}"}}]})"),
+			message("user", "Hurry."),
+			message("tool", "14:00", R"({"role":"tool","tool_call_id":"call_1","content":"14:00"})"),
+			message("user", "", R"({"role":"user","content":[{"type":"text","text":""},{"type":"image_url","image_url":{"url":"https://example.com/clock.jpg"}}]})")});
+		CPPUNIT_ASSERT_EQUAL(std::string(
+			R"([{"role":"user","content":"Time?"},)"
+			R"({"role":"assistant","content":[{"type":"tool_use","id":"call_1","name":"now","input":{}}]},)"
+			R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"call_1","content":"14:00"},)"
+			R"({"type":"text","text":"Hurry."},)"
+			R"({"type":"image","source":{"type":"url","url":"https://example.com/clock.jpg"}}]}])"),
+			text(_backend.requestBody(chat, true)->get("messages")));
+	}
+
+	void testEmptyTurnsAndBlocksAreDropped()
+	{
+		// Anthropic refuses empty (and blank) text blocks and turns without
+		// content; what is left of the roles around them is merged.
+		_config->setString("base_url", "http://127.0.0.1:9");
+		_backend.configure("a", *_config);
+		Nash::ChatRequest chat = request({
+			message("user", "Hi"),
+			message("assistant", "", R"({"role":"assistant","content":""})"),
+			message("assistant", " \n", R"({"role":"assistant","content":" \n","tool_calls":[]})"),
+			message("user", ""),
+			message("user", "Still there?"),
+			message("assistant", "Yes."),
+			message("user", "  ")});
+		CPPUNIT_ASSERT_EQUAL(std::string(
+			R"([{"role":"user","content":[{"type":"text","text":"Hi"},{"type":"text","text":"Still there?"}]},)"
+			R"({"role":"assistant","content":"Yes."}])"),
+			text(_backend.requestBody(chat, true)->get("messages")));
+	}
+
+	void testToolResultIsError()
+	{
+		_config->setString("base_url", "http://127.0.0.1:9");
+		_backend.configure("a", *_config);
+		Nash::ChatRequest chat = request({
+			message("user", "Read it."),
+			message("assistant", "", R"({"role":"assistant","content":"","tool_calls":[
+				{"id":"toolu_1","type":"function","function":{"name":"read","arguments":"{\"path\":\"/x\"}"}}]})"),
+			message("tool", "MCP error -32602: no such file", R"({"role":"tool","tool_call_id":"toolu_1","name":"read","content":"MCP error -32602: no such file","is_error":true})")});
+		Poco::JSON::Array::Ptr messages = _backend.requestBody(chat, true)->getArray("messages");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), messages->size());
+		CPPUNIT_ASSERT_EQUAL(std::string(
+			R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"MCP error -32602: no such file","is_error":true}]})"),
+			text(messages->get(2)));
+
+		// false, or anything but true, is no error: the field is left out.
+		chat.messages[2].raw->set("is_error", false);
+		CPPUNIT_ASSERT(!_backend.requestBody(chat, true)->getArray("messages")->getObject(2)->getArray("content")->getObject(0)->has("is_error"));
+		chat.messages[2].raw->set("is_error", "true");
+		CPPUNIT_ASSERT(!_backend.requestBody(chat, true)->getArray("messages")->getObject(2)->getArray("content")->getObject(0)->has("is_error"));
 	}
 
 	void testToolsAndToolChoice()
@@ -171,7 +304,7 @@ public:
 		Poco::JSON::Object::Ptr body = _backend.requestBody(chat, true);
 		CPPUNIT_ASSERT_EQUAL(std::string(
 			R"([{"name":"get_weather","description":"Weather of a city","input_schema":{"properties":{"city":{"type":"string"}},"type":"object"}},)"
-			R"({"name":"now","input_schema":{"type":"object","properties":{}}},)"
+			R"({"name":"now","description":"","input_schema":{"type":"object","properties":{}}},)"
 			R"({"input_schema":{"type":"object"},"name":"native"}])"), text(body->get("tools")));
 		CPPUNIT_ASSERT_EQUAL(std::string(R"({"type":"any"})"), text(body->get("tool_choice")));
 		CPPUNIT_ASSERT(!body->has("seed"));
@@ -295,6 +428,36 @@ public:
 		Poco::JSON::Object::Ptr sent = TestCall::json(requests[0].body);
 		CPPUNIT_ASSERT_EQUAL(std::string("S"), sent->getValue<std::string>("system"));
 		CPPUNIT_ASSERT_EQUAL(true, sent->getValue<bool>("stream"));
+	}
+
+	void testUpstreamHeadReachesAnObserver()
+	{
+		// The server's sink implements UpstreamHeadObserver to read the
+		// provider's rate-limit headers: it learns them before any content.
+		NashTest::ScriptedUpstream upstream;
+		upstream.header("anthropic-ratelimit-requests-remaining", "41");
+		upstream.header("anthropic-ratelimit-tokens-reset", "2025-01-01T00:00:30Z");
+		upstream.answer(200, "text/event-stream",
+			sseEvent("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}})") +
+			sseEvent("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"end_turn"}})") +
+			sseEvent("message_stop", R"({"type":"message_stop"})"));
+		configureFor(upstream);
+		NashTest::ObservingSink sink;
+		Nash::CancellationToken token;
+		_backend.streamChat(request({message("user", "Hi")}), sink, token);
+
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), sink.statuses.size());
+		CPPUNIT_ASSERT_EQUAL(200, sink.statuses[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("41"), sink.lastHeaders.get("anthropic-ratelimit-requests-remaining", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("2025-01-01T00:00:30Z"), sink.lastHeaders.get("Anthropic-RateLimit-Tokens-Reset", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("head,content,finish"), joined(sink.events));
+		CPPUNIT_ASSERT_EQUAL(std::string("Hi"), sink.text());
+
+		// An error answer is the backend's exception, not a head.
+		upstream.answer(429, "application/json", R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})");
+		NashTest::ObservingSink refused;
+		CPPUNIT_ASSERT_THROW(_backend.streamChat(request({message("user", "Hi")}), refused, token), Nash::BackendException);
+		CPPUNIT_ASSERT(refused.events.empty());
 	}
 
 	void testStreamWithoutMessageStopFails()

@@ -41,6 +41,7 @@ public:
 		}
 		response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(script.status));
 		response.setContentType(script.contentType);
+		for (const auto& header: script.headers) response.add(header.first, header.second);
 		response.setChunkedTransferEncoding(true);
 		std::ostream& out = response.send();
 		out << script.body;
@@ -100,6 +101,13 @@ void ScriptedUpstream::answer(int status, const std::string& contentType, const 
 	_script.contentType = contentType;
 	_script.body = body;
 	_script.stall = stall;
+}
+
+
+void ScriptedUpstream::header(const std::string& name, const std::string& value)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	_script.headers.add(name, value);
 }
 
 

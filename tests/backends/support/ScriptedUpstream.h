@@ -53,6 +53,10 @@ public:
 		/// What every later request gets. The body is sent chunked and
 		/// flushed at once.
 
+	void header(const std::string& name, const std::string& value);
+		/// Adds a header to every later answer (a provider's rate-limit
+		/// headers, say).
+
 	std::string baseUrl() const;
 		/// http://127.0.0.1:<port>
 
@@ -68,6 +72,7 @@ private:
 		std::string contentType = "application/json";
 		std::string body = "{}";
 		Stall stall = NO_STALL;
+		Poco::Net::NameValueCollection headers;
 	};
 
 	Script script() const;
