@@ -35,14 +35,14 @@ void appendUnicodeEscape(std::string& out, unsigned code)
 }
 
 
-std::size_t validSequenceLength(const std::string& text, std::size_t i)
-	/// Length of the well-formed UTF-8 sequence starting at i, or 0.
+std::size_t validSequenceLength(const std::string& text, std::size_t i, unsigned& code)
+	/// Length of the well-formed UTF-8 sequence starting at i, with its code
+	/// point in code, or 0.
 {
 	auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
 	unsigned char lead = byte(i);
 	std::size_t length;
 	unsigned minimum;
-	unsigned code;
 	if (lead >= 0xC2 && lead <= 0xDF) { length = 2; code = lead & 0x1F; minimum = 0x80; }
 	else if (lead >= 0xE0 && lead <= 0xEF) { length = 3; code = lead & 0x0F; minimum = 0x800; }
 	else if (lead >= 0xF0 && lead <= 0xF4) { length = 4; code = lead & 0x07; minimum = 0x10000; }
@@ -56,6 +56,66 @@ std::size_t validSequenceLength(const std::string& text, std::size_t i)
 	}
 	if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
 	return length;
+}
+
+
+void appendQuotedText(std::string& out, const std::string& text, bool ascii)
+	/// text as a JSON string literal; with ascii, every non-ASCII character
+	/// escaped as Python's ensure_ascii escapes it.
+{
+	out += '"';
+	std::size_t i = 0;
+	const std::size_t n = text.size();
+	while (i < n)
+	{
+		unsigned char c = static_cast<unsigned char>(text[i]);
+		if (c < 0x80)
+		{
+			switch (c)
+			{
+			case '"': out += "\\\""; break;
+			case '\\': out += "\\\\"; break;
+			case '\n': out += "\\n"; break;
+			case '\r': out += "\\r"; break;
+			case '\t': out += "\\t"; break;
+			case '\b': out += "\\b"; break;
+			case '\f': out += "\\f"; break;
+			default:
+				// DEL too, in both modes (as Python's ensure_ascii writes it).
+				if (c < 0x20 || c == 0x7F) appendUnicodeEscape(out, c);
+				else out += static_cast<char>(c);
+			}
+			++i;
+			continue;
+		}
+		unsigned code = 0;
+		std::size_t length = validSequenceLength(text, i, code);
+		if (length == 0)
+		{
+			if (ascii) appendUnicodeEscape(out, 0xFFFD);
+			else out += "\xEF\xBF\xBD";
+			++i;
+			continue;
+		}
+		if (ascii && code > 0xFFFF)
+		{
+			code -= 0x10000;
+			appendUnicodeEscape(out, 0xD800 | (code >> 10));
+			appendUnicodeEscape(out, 0xDC00 | (code & 0x3FF));
+		}
+		else if (ascii || code == 0x2028 || code == 0x2029)
+		{
+			// Any character in ASCII mode; otherwise only U+2028 and U+2029,
+			// which are valid JSON but end lines in JavaScript.
+			appendUnicodeEscape(out, code);
+		}
+		else
+		{
+			out.append(text, i, length);
+		}
+		i += length;
+	}
+	out += '"';
 }
 
 
@@ -156,7 +216,7 @@ bool beginContainer(std::string& out, const Poco::Dynamic::Var& value, Poco::Dyn
 }
 
 
-const Poco::Dynamic::Var* nextItem(std::string& out, OpenContainer& container, Poco::Dynamic::Var& member)
+const Poco::Dynamic::Var* nextItem(std::string& out, OpenContainer& container, Poco::Dynamic::Var& member, bool ascii)
 	/// Writes the separator (and the key) before the container's next item
 	/// and returns the item, or writes the closing bracket and returns null.
 	/// An object member is copied into member.
@@ -171,7 +231,7 @@ const Poco::Dynamic::Var* nextItem(std::string& out, OpenContainer& container, P
 		}
 		const std::string& name = container.names[container.next - 1];
 		if (!first) out += ", ";
-		JsonText::appendQuoted(out, name);
+		appendQuotedText(out, name, ascii);
 		out += ": ";
 		// get() answers with a copy already: taken over, not copied again.
 		Poco::Dynamic::Var value = container.object->get(name);
@@ -196,7 +256,7 @@ const Poco::Dynamic::Var* nextItem(std::string& out, OpenContainer& container, P
 			return nullptr;
 		}
 		if (!first) out += ", ";
-		JsonText::appendQuoted(out, container.member->first);
+		appendQuotedText(out, container.member->first, ascii);
 		out += ": ";
 		return &(container.member++)->second;
 	}
@@ -210,7 +270,7 @@ const Poco::Dynamic::Var* nextItem(std::string& out, OpenContainer& container, P
 }
 
 
-void appendScalar(std::string& out, const Poco::Dynamic::Var& value)
+void appendScalar(std::string& out, const Poco::Dynamic::Var& value, bool ascii)
 {
 	if (value.isEmpty())
 	{
@@ -228,7 +288,7 @@ void appendScalar(std::string& out, const Poco::Dynamic::Var& value)
 	}
 	else if (value.isString())
 	{
-		JsonText::appendQuoted(out, value.extract<std::string>());
+		appendQuotedText(out, value.extract<std::string>(), ascii);
 	}
 	else if (value.isInteger())
 	{
@@ -241,7 +301,27 @@ void appendScalar(std::string& out, const Poco::Dynamic::Var& value)
 	}
 	else
 	{
-		JsonText::appendQuoted(out, value.convert<std::string>());
+		appendQuotedText(out, value.convert<std::string>(), ascii);
+	}
+}
+
+
+void appendValue(std::string& out, const Poco::Dynamic::Var& value, bool ascii)
+	/// Iterative, with the open objects and arrays on a heap stack: a value
+	/// nested a thousand levels deep (as MCP results may be) is written on a
+	/// request thread of 256 KiB, where a recursive writer would not fit.
+{
+	std::vector<OpenContainer> open;
+	Poco::Dynamic::Var member;
+		// An object member: Poco's objects hand out copies, which must live
+		// while they are written.
+	const Poco::Dynamic::Var* next = &value;
+	for (;;)
+	{
+		if (next && !beginContainer(out, *next, next == &member ? &member : nullptr, open)) appendScalar(out, *next, ascii);
+		if (open.empty()) return;
+		next = nextItem(out, open.back(), member, ascii);
+		if (!next) open.pop_back();
 	}
 }
 
@@ -260,50 +340,22 @@ std::string JsonText::quote(const std::string& text)
 
 void JsonText::appendQuoted(std::string& out, const std::string& text)
 {
-	out += '"';
-	std::size_t i = 0;
-	const std::size_t n = text.size();
-	while (i < n)
-	{
-		unsigned char c = static_cast<unsigned char>(text[i]);
-		if (c < 0x80)
-		{
-			switch (c)
-			{
-			case '"': out += "\\\""; break;
-			case '\\': out += "\\\\"; break;
-			case '\n': out += "\\n"; break;
-			case '\r': out += "\\r"; break;
-			case '\t': out += "\\t"; break;
-			case '\b': out += "\\b"; break;
-			case '\f': out += "\\f"; break;
-			default:
-				if (c < 0x20 || c == 0x7F) appendUnicodeEscape(out, c);
-				else out += static_cast<char>(c);
-			}
-			++i;
-			continue;
-		}
-		std::size_t length = validSequenceLength(text, i);
-		if (length == 0)
-		{
-			out += "\xEF\xBF\xBD";
-			++i;
-			continue;
-		}
-		// U+2028 and U+2029 are valid JSON but end lines in JavaScript.
-		if (length == 3 && c == 0xE2 && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-			(static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9))
-		{
-			appendUnicodeEscape(out, static_cast<unsigned char>(text[i + 2]) == 0xA8 ? 0x2028 : 0x2029);
-		}
-		else
-		{
-			out.append(text, i, length);
-		}
-		i += length;
-	}
-	out += '"';
+	appendQuotedText(out, text, false);
+}
+
+
+std::string JsonText::quoteAscii(const std::string& text)
+{
+	std::string out;
+	out.reserve(text.size() + 2);
+	appendQuotedAscii(out, text);
+	return out;
+}
+
+
+void JsonText::appendQuotedAscii(std::string& out, const std::string& text)
+{
+	appendQuotedText(out, text, true);
 }
 
 
@@ -316,22 +368,22 @@ std::string JsonText::write(const Poco::Dynamic::Var& value)
 
 
 void JsonText::append(std::string& out, const Poco::Dynamic::Var& value)
-	/// Iterative, with the open objects and arrays on a heap stack: a value
-	/// nested a thousand levels deep (as MCP results may be) is written on a
-	/// request thread of 256 KiB, where a recursive writer would not fit.
 {
-	std::vector<OpenContainer> open;
-	Poco::Dynamic::Var member;
-		// An object member: Poco's objects hand out copies, which must live
-		// while they are written.
-	const Poco::Dynamic::Var* next = &value;
-	for (;;)
-	{
-		if (next && !beginContainer(out, *next, next == &member ? &member : nullptr, open)) appendScalar(out, *next);
-		if (open.empty()) return;
-		next = nextItem(out, open.back(), member);
-		if (!next) open.pop_back();
-	}
+	appendValue(out, value, false);
+}
+
+
+std::string JsonText::writeAscii(const Poco::Dynamic::Var& value)
+{
+	std::string out;
+	appendAscii(out, value);
+	return out;
+}
+
+
+void JsonText::appendAscii(std::string& out, const Poco::Dynamic::Var& value)
+{
+	appendValue(out, value, true);
 }
 
 
