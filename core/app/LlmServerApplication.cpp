@@ -9,6 +9,7 @@
 #include "core/chat/BackendRegistry.h"
 #include "core/http/ClientDisconnectWatcher.h"
 #include "core/app/HangupListener.h"
+#include "core/app/ParentWatch.h"
 #include "core/app/PluginLoader.h"
 #include "core/http/RequestRouter.h"
 #include "core/app/ServerContext.h"
@@ -121,6 +122,9 @@ void LlmServerApplication::defineOptions(Poco::Util::OptionSet& options)
 	options.addOption(Option("port-file", "", "Write the port the server listens on to FILE once it accepts connections.")
 		.required(false).repeatable(false).argument("FILE")
 		.callback(OptionCallback<LlmServerApplication>(this, &LlmServerApplication::handleOverride)));
+	options.addOption(Option("exit-with-parent", "", "Exit when standard input reaches its end or the parent process is gone (for a desktop app that starts the server).")
+		.required(false).repeatable(false)
+		.callback(OptionCallback<LlmServerApplication>(this, &LlmServerApplication::handleOverride)));
 	options.addOption(Option("mcp-config", "", "Add the MCP servers of FILE, a JSON file of the form {\"mcpServers\": {...}}.")
 		.required(false).repeatable(false).argument("FILE")
 		.callback(OptionCallback<LlmServerApplication>(this, &LlmServerApplication::handleOverride)));
@@ -160,6 +164,7 @@ void LlmServerApplication::handleOverride(const std::string& name, const std::st
 	}
 	else if (name == "host") _overrides->setString("server.host", value);
 	else if (name == "port-file") _overrides->setString("server.port_file", value);
+	else if (name == "exit-with-parent") _exitWithParent = true;
 	else if (name == "mcp-config") _overrides->setString("mcp_config.file", Poco::Path(value).absolute().toString());
 }
 
@@ -349,6 +354,7 @@ int LlmServerApplication::main(const ArgVec&)
 	log.information("nash-llm-server %s (SDK %d) listening on http://%s:%hu/ with default model '%s'",
 		std::string(NASH_SERVER_VERSION), NASH_SDK_VERSION, settings.host, port, backends.defaultModelSpec());
 
+	if (_exitWithParent) ParentWatch::start();
 	waitForTerminationRequest();
 	stopGracefully(server, context, settings.shutdownGraceSeconds);
 #ifdef NASH_WITH_MCP

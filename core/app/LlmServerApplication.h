@@ -43,6 +43,7 @@ private:
 		/// period, then ends the rest with an error event and closes.
 
 	bool _helpRequested = false;
+	bool _exitWithParent = false;
 	std::string _configFile;
 	std::string _configError;
 	Poco::AutoPtr<Poco::Util::MapConfiguration> _overrides;

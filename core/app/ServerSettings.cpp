@@ -4,10 +4,13 @@
 
 
 #include "core/app/ServerSettings.h"
+#include "core/api/app/BaseUrlPolicy.h"
+#include "core/chat/ToolPolicy.h"
 #include "Poco/Exception.h"
 #include "Poco/File.h"
 #include "Poco/FileStream.h"
 #include "Poco/NumberParser.h"
+#include "Poco/NumberFormatter.h"
 #include "Poco/String.h"
 #include "Poco/StringTokenizer.h"
 #include <algorithm>
@@ -53,6 +56,18 @@ std::vector<std::string> readList(const Poco::Util::AbstractConfiguration& confi
 }
 
 
+double readNumber(const Poco::Util::AbstractConfiguration& config, const std::string& key, double defaultValue, double minimum, double maximum)
+{
+	std::string text = Poco::trim(config.getString(key, ""));
+	if (text.empty()) return defaultValue;
+	double value = 0;
+	if (!Poco::NumberParser::tryParseFloat(text, value) || value < minimum || value > maximum)
+		throw Poco::InvalidArgumentException("Configuration key '" + key + "' must be a number from " + Poco::NumberFormatter::format(minimum)
+			+ " to " + Poco::NumberFormatter::format(maximum) + ", not '" + text + "'");
+	return value;
+}
+
+
 std::string readString(const Poco::Util::AbstractConfiguration& config, const std::string& key, const std::string& defaultValue)
 {
 	return config.hasProperty(key) ? config.getString(key) : defaultValue;
@@ -60,6 +75,15 @@ std::string readString(const Poco::Util::AbstractConfiguration& config, const st
 
 
 } // namespace
+
+
+std::string ServerSettings::defaultAppSystemPrompt()
+{
+	return "The assistant is Nash, a helpful assistant running on the user's computer. "
+		"The current date is {date}. "
+		"Nash answers clearly and directly, says so when it does not know something, and asks when a request is ambiguous. "
+		"When a tool helps, Nash uses it; Nash never states that it is going to use a tool or shows which tool and arguments it would use, it simply uses the tool.";
+}
 
 
 std::string ServerSettings::defaultSummarizePrompt()
@@ -92,6 +116,7 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.maxHeaderBytes = static_cast<std::size_t>(readInteger(config, "server.max_header_bytes", static_cast<long long>(s.maxHeaderBytes), 256, 1024 * 1024));
 	s.maxBodyBytes = static_cast<std::size_t>(readInteger(config, "server.max_body_bytes", static_cast<long long>(s.maxBodyBytes), 1024, 1LL << 32));
 	s.backendTimeLimitSeconds = static_cast<int>(readInteger(config, "server.backend_time_limit_seconds", s.backendTimeLimitSeconds, 0, 7 * 86400));
+	s.mcpHttpEndpoints = readBool(config, "mcp.http_endpoints", s.mcpHttpEndpoints);
 	s.mcpMaxResponseBytes = static_cast<std::size_t>(readInteger(config, "mcp.max_response_bytes", static_cast<long long>(s.mcpMaxResponseBytes), 1024, 1LL << 32));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
 	s.shutdownGraceSeconds = static_cast<int>(readInteger(config, "server.shutdown_grace_seconds", s.shutdownGraceSeconds, 0, 3600));
@@ -137,6 +162,21 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.chatSystemPrompt = readString(config, "chat.system_prompt", s.chatSystemPrompt);
 	s.maxMessages = readInteger(config, "chat.limits.max_messages", s.maxMessages, 1, 1000000000);
 	s.maxTokens = readInteger(config, "chat.limits.max_tokens", s.maxTokens, 1, 1LL << 40);
+
+	s.appEnabled = readBool(config, "app.enabled", s.appEnabled);
+	std::vector<std::string> baseUrls = readList(config, "app.allowed_base_urls");
+	if (!baseUrls.empty()) s.appAllowedBaseUrls = baseUrls;
+	s.toolPatterns = readList(config, "app.tools");
+	// Checked here, so that a mistake stops the start instead of a request.
+	ToolPolicy::parse(s.toolPatterns);
+	BaseUrlPolicy checkUrls(s.appAllowedBaseUrls);
+	s.appSystemPrompt = readString(config, "app.system_prompt", s.appSystemPrompt);
+	s.appMaxTokens = static_cast<int>(readInteger(config, "app.max_tokens", s.appMaxTokens, 1, 10000000));
+	s.appTemperature = readNumber(config, "app.temperature", s.appTemperature, 0, 2);
+	s.toolLoopMaxRounds = static_cast<int>(readInteger(config, "app.max_rounds", s.toolLoopMaxRounds, 1, 1000));
+	s.toolCallTimeoutSeconds = static_cast<int>(readInteger(config, "app.tool_timeout_seconds", s.toolCallTimeoutSeconds, 1, 86400));
+	s.toolResultMaxBytes = static_cast<std::size_t>(readInteger(config, "app.max_tool_result_bytes", static_cast<long long>(s.toolResultMaxBytes), 1024, 1LL << 30));
+	s.rateLimitMaxWaitSeconds = readNumber(config, "app.max_wait_seconds", s.rateLimitMaxWaitSeconds, 0, 3600);
 
 	s.summarizeModel = readString(config, "summarize.model", s.summarizeModel);
 	s.summarizeSystemPrompt = readString(config, "summarize.system_prompt", defaultSummarizePrompt());

@@ -88,9 +88,28 @@ struct ServerSettings
 	long long maxTokens = 50000;
 
 	// [mcp]
+	bool mcpHttpEndpoints = true;
+		/// POST /v1/mcp/{method}.
 	std::size_t mcpMaxResponseBytes = 16 * 1024 * 1024;
 		/// Larger MCP results are answered 502 instead of being relayed.
 
+	// [app] (the Nash desktop app's dialect) and the tool loop of every dialect
+	bool appEnabled = false;
+		/// Serves the app's dialect on /v1/chat/completions/stream for
+		/// bodies carrying api_key or api_base_url.
+	std::vector<std::string> appAllowedBaseUrls{"https://api.anthropic.com"};
+		/// The provider URLs a request may name (scheme, host, port, path prefix).
+	std::vector<std::string> toolPatterns;
+		/// [app] tools: the MCP tools the tool loop may offer ("*",
+		/// "server/*", "server/tool"); none by default.
+	std::string appSystemPrompt = defaultAppSystemPrompt();
+		/// "{date}" becomes the day of the request (YYYY-MM-DD).
+	int appMaxTokens = 4096;
+	double appTemperature = 0.7;
+	int toolLoopMaxRounds = 25;
+	int toolCallTimeoutSeconds = 120;
+	std::size_t toolResultMaxBytes = 1024 * 1024;
+	double rateLimitMaxWaitSeconds = 60;
 	// [summarize]
 	std::string summarizeModel;
 	std::string summarizeSystemPrompt;
@@ -110,6 +129,7 @@ struct ServerSettings
 		/// is malformed or out of range.
 
 	static std::string defaultSummarizePrompt();
+	static std::string defaultAppSystemPrompt();
 };
 
 

@@ -5,6 +5,7 @@
 
 #include "core/chat/ChatHandler.h"
 #include "core/api/nash/StreamEvents.h"
+#include "Nash/BackendException.h"
 #include "Poco/Logger.h"
 #include "Poco/UUIDGenerator.h"
 
@@ -72,11 +73,12 @@ std::unique_ptr<ChatHandler::StreamSlot> ChatHandler::holdStreamSlot(Poco::Net::
 }
 
 
-std::ostream& ChatHandler::beginEventStream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+std::ostream& ChatHandler::beginEventStream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry,
+	const std::string& contentType)
 {
 	setNoDelay(request);
 	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-	response.setContentType("text/event-stream");
+	response.setContentType(contentType);
 	response.set("Cache-Control", "no-cache");
 	response.set("X-Accel-Buffering", "no");
 	response.setChunkedTransferEncoding(true);
@@ -99,10 +101,7 @@ bool ChatHandler::answerAtOnce(const ChatRequest& request, bool stream)
 ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& request, ChatEventSink& sink, const std::shared_ptr<CancellationToken>& cancellation,
 	const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry, bool whole)
 {
-	const ServerSettings& settings = context().settings;
-	ChatOutcome outcome;
-	try
-	{
+	return run(route.backendName, request.sessionId, [&] {
 		if (whole)
 		{
 			ChatResult result = route.backend->complete(request, *cancellation);
@@ -117,6 +116,25 @@ ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& reque
 		{
 			route.backend->streamChat(request, sink, *cancellation);
 		}
+	}, cancellation, watch, entry);
+}
+
+
+ChatOutcome ChatHandler::run(const std::string& backendName, const std::string& sessionId, const std::function<void()>& work,
+	const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry)
+{
+	const ServerSettings& settings = context().settings;
+	ChatOutcome outcome;
+	try
+	{
+		work();
+	}
+	catch (BackendException& exc)
+	{
+		outcome.error = ErrorResponder::fromException(exc);
+		outcome.error.message = StreamEvents::messageOf(exc);
+		outcome.complete = false;
+		outcome.upstreamStatus = exc.code() >= 100 && exc.code() <= 599 ? exc.code() : 0;
 	}
 	catch (Poco::Exception& exc)
 	{
@@ -133,7 +151,7 @@ ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& reque
 
 	// Why the answer is incomplete, when it is: what cancelled the backend
 	// matters more than how the backend reported being cancelled.
-	std::string session = request.sessionId.empty() ? std::string() : " in session " + request.sessionId;
+	std::string session = sessionId.empty() ? std::string() : " in session " + sessionId;
 	auto cutShort = [&](ErrorKind kind, int status, const std::string& message, const char* logOutcome) {
 		outcome.complete = false;
 		outcome.error.kind = kind;
@@ -148,7 +166,7 @@ ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& reque
 	}
 	else if (watch.timedOut())
 	{
-		Poco::Logger::get("nash.chat").warning("Backend '%s' ran past the time limit of %d s%s; cut short", route.backendName, settings.backendTimeLimitSeconds, session);
+		Poco::Logger::get("nash.chat").warning("Backend '%s' ran past the time limit of %d s%s; cut short", backendName, settings.backendTimeLimitSeconds, session);
 		cutShort(ErrorKind::TimedOut, 504, timeLimitMessage(settings.backendTimeLimitSeconds), "time-limit");
 	}
 	else if (cancellation->isCancelled())
@@ -159,7 +177,7 @@ ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& reque
 	}
 	else if (!outcome.complete)
 	{
-		Poco::Logger::get("nash.chat").warning("Backend '%s' failed%s: %s", route.backendName, session, outcome.error.message);
+		Poco::Logger::get("nash.chat").warning("Backend '%s' failed%s: %s", backendName, session, outcome.error.message);
 		entry.outcome = "error";
 	}
 	else

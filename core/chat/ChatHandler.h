@@ -14,6 +14,7 @@
 #include "core/http/JsonHandler.h"
 #include "Nash/ChatEventSink.h"
 #include <atomic>
+#include <functional>
 #include <ostream>
 
 
@@ -27,6 +28,9 @@ struct ChatOutcome
 		/// The backend finished and nothing cut the answer short.
 	ErrorReply error;
 		/// When not complete: what went wrong, its kind and message.
+	int upstreamStatus = 0;
+		/// The provider's HTTP status when it refused the request (the
+		/// code of a BackendException), else 0.
 };
 
 
@@ -66,7 +70,8 @@ protected:
 		/// A slot, or HttpError 503 with Retry-After when all are taken:
 		/// an answer holds a thread while the model works.
 
-	std::ostream& beginEventStream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry);
+	std::ostream& beginEventStream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry,
+		const std::string& contentType = "text/event-stream");
 		/// Sends the head of a 200 text/event-stream answer, chunked and
 		/// not buffered by proxies; the events follow on the stream.
 
@@ -83,6 +88,11 @@ protected:
 		/// cut short by shutdown (Overloaded), the time limit (TimedOut),
 		/// the client leaving (ClientGone) or the backend failing (its
 		/// kind). Sets entry.outcome and logs what the operator should see.
+
+	ChatOutcome run(const std::string& backendName, const std::string& sessionId, const std::function<void()>& work,
+		const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry);
+		/// Like run() above for any work that calls backends (the tool
+		/// loop): runs work and says how it ended.
 };
 
 

@@ -4,6 +4,7 @@
 
 
 #include "core/http/PreflightHandler.h"
+#include "Poco/String.h"
 
 
 namespace Nash {
@@ -16,8 +17,12 @@ PreflightHandler::PreflightHandler(ServerContext& context, std::string allowedMe
 }
 
 
-void PreflightHandler::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
+void PreflightHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
 {
+	// Chromium asks before a public page reaches a private address; the
+	// origin was checked by the guard already.
+	if (Poco::icompare(request.get("Access-Control-Request-Private-Network", ""), "true") == 0)
+		response.set("Access-Control-Allow-Private-Network", "true");
 	response.set("Allow", _allowedMethods + ", OPTIONS");
 	response.set("Access-Control-Allow-Methods", _allowedMethods + ", OPTIONS");
 	response.set("Access-Control-Allow-Headers", "Content-Type, Authorization, x-api-key, anthropic-version, anthropic-beta");

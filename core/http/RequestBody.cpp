@@ -137,13 +137,8 @@ std::size_t RequestBody::treeBudget(std::size_t bodyBytes)
 }
 
 
-Poco::JSON::Object::Ptr RequestBody::parseObject(const std::string& body, bool emptyIsObject)
+void RequestBody::checkTreeCost(const std::string& body)
 {
-	if (Poco::trim(body).empty())
-	{
-		if (emptyIsObject) return JsonText::object();
-		throw HttpError::badRequest("Request body is empty; a JSON object is expected");
-	}
 	// The tree is built only when it fits the body's budget: small values
 	// cost hundreds of times their bytes as Poco objects.
 	std::size_t cost = JsonTreeCost::estimate(body);
@@ -155,6 +150,17 @@ Poco::JSON::Object::Ptr RequestBody::parseObject(const std::string& body, bool e
 			"about %.1f MiB, more than the %.1f MiB a body of %z bytes may take; send fewer, larger values",
 			cost / mib, budget / mib, body.size()));
 	}
+}
+
+
+Poco::JSON::Object::Ptr RequestBody::parseObject(const std::string& body, bool emptyIsObject)
+{
+	if (Poco::trim(body).empty())
+	{
+		if (emptyIsObject) return JsonText::object();
+		throw HttpError::badRequest("Request body is empty; a JSON object is expected");
+	}
+	checkTreeCost(body);
 	try
 	{
 		return JsonText::parseObject(body);

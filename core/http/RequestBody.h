@@ -39,6 +39,10 @@ public:
 		/// (JsonTreeCost), so that no shape of body costs more than a small
 		/// multiple of its size.
 
+	static void checkTreeCost(const std::string& body);
+		/// Throws HttpError 413 when body's JSON tree would take more than
+		/// treeBudget() bytes: call it before parsing a body any other way.
+
 	static std::size_t treeBudget(std::size_t bodyBytes);
 		/// TREE_BYTES_PER_BODY_BYTE times bodyBytes, at least
 		/// MIN_TREE_BUDGET (so that small bodies of many short messages

@@ -107,6 +107,12 @@ void RequestGuard::admit(const Poco::Net::HTTPServerRequest& request, Poco::Net:
 		std::string origin = request.get("Origin");
 		if (!originAllowed(origin, settings))
 			throw HttpError(403, "Requests from origin '" + origin + "' are not allowed; add it to server.cors_origins to allow them");
+		// Sandboxed frames of any web page send "Origin: null" too; the
+		// desktop app that needs it is an Electron page. A heuristic
+		// against web pages, not against local software.
+		bool anyOrigin = std::find(settings.corsOrigins.begin(), settings.corsOrigins.end(), "*") != settings.corsOrigins.end();
+		if (Poco::trim(origin) == "null" && !anyOrigin && request.get("User-Agent", "").find("Electron/") == std::string::npos)
+			throw HttpError(403, "Requests from origin 'null' are accepted from the desktop app only (an Electron user agent)");
 		response.set("Access-Control-Allow-Origin", origin);
 		response.set("Vary", "Origin");
 	}

@@ -5,6 +5,7 @@
 
 #include "core/http/RequestRouter.h"
 #include "core/api/nash/ChatStreamHandler.h"
+#include "core/api/app/TokenInfoHandler.h"
 #include "core/api/anthropic/CountTokensHandler.h"
 #include "core/api/anthropic/MessagesHandler.h"
 #include "core/api/openai/ChatCompletionsHandler.h"
@@ -117,6 +118,9 @@ std::vector<RequestRouter::Route> RequestRouter::standardRoutes()
 	}});
 	routes.push_back({"POST", "/v1/messages/count_tokens", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new CountTokensHandler(context));
+	}});
+	routes.push_back({"POST", "/v1/chat/token_info", [](ServerContext& context, const std::string&) {
+		return static_cast<Poco::Net::HTTPRequestHandler*>(new TokenInfoHandler(context));
 	}});
 	routes.push_back({"POST", "/v1/chat/summarize", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new SummarizeHandler(context));

@@ -2,12 +2,14 @@
 // FuzzChatRequest.cpp
 //
 // A request body, as a client may send anything, through the decoder of each
-// dialect (the original's, OpenAI's, Anthropic's): parsed, validated and
+// dialect (the original's, OpenAI's, Anthropic's, the Nash app's): parsed, validated and
 // translated, and what the server writes back of it (the parts it echoes, an
 // answer's events made from the request's own text) written as JSON.
 //
 
 
+#include "core/api/app/AppChatRequest.h"
+#include "core/api/app/AppEvents.h"
 #include "core/api/anthropic/MessagesEncoder.h"
 #include "core/api/anthropic/MessagesRequest.h"
 #include "core/api/nash/ChatRequestParser.h"
@@ -17,6 +19,7 @@
 #include "core/chat/SystemPrompt.h"
 #include "core/chat/TokenEstimate.h"
 #include "core/http/RequestBody.h"
+#include "core/chat/ToolLoop.h"
 #include "core/json/JsonText.h"
 #include "Poco/Exception.h"
 #include <cstddef>
@@ -89,6 +92,25 @@ void anthropic(const Poco::JSON::Object::Ptr& object)
 }
 
 
+void app(const Poco::JSON::Object::Ptr& object)
+{
+	// The validation list and the events must be JSON whatever the body held.
+	Poco::JSON::Array::Ptr problems = Nash::AppChatRequest::problems(object);
+	Nash::JsonText::parseObject("{\"detail\": " + Nash::JsonText::writeAscii(problems) + "}");
+	if (problems->size() > 0) return;
+	Nash::AppChatRequest request = Nash::AppChatRequest::from(object);
+	for (auto& message: request.messages)
+	{
+		Nash::JsonText::parseObject(Nash::AppEvents::streamContent(message.content).substr(6));
+		Nash::JsonText::parseObject(Nash::AppEvents::toolResult(Nash::ToolLoop::shortened(message.content, 7)).substr(6));
+	}
+	Nash::ToolLoop::shortenOldResults(request.messages, 5);
+	Poco::JSON::Array::Ptr raw = new Poco::JSON::Array;
+	for (const auto& message: request.messages) raw->add(message.raw);
+	Nash::JsonText::parseObject(Nash::AppEvents::newRawLlmMessages(raw).substr(6));
+}
+
+
 } // namespace
 
 
@@ -106,7 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		return 0;
 	}
 	// Refusing a request is the expected outcome for most inputs.
-	for (auto decode: {original, openAi, anthropic})
+	for (auto decode: {original, openAi, anthropic, app})
 	{
 		try
 		{

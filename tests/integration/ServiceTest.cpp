@@ -11,6 +11,8 @@
 #include "Poco/File.h"
 #include "Poco/FileStream.h"
 #include "Poco/NumberParser.h"
+#include "Poco/Pipe.h"
+#include "Poco/PipeStream.h"
 #include "Poco/Process.h"
 #include "Poco/String.h"
 #include <cppunit/extensions/HelperMacros.h>
@@ -45,6 +47,7 @@ class ServiceTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testShutdownEndsStreamsAfterGraceWithErrorAndDone);
 	CPPUNIT_TEST(testDaemonWithPidFile);
 	CPPUNIT_TEST(testHangupReopensLogFile);
+	CPPUNIT_TEST(testExitWithParentWhenStdinCloses);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -108,6 +111,35 @@ public:
 		Poco::Process::requestTermination(pid);
 		CPPUNIT_ASSERT(NashTest::waitUntil([&] { return !Poco::Process::isRunning(pid); }, std::chrono::seconds(15)));
 		CPPUNIT_ASSERT_MESSAGE("the pid file outlived the daemon", NashTest::waitUntil([&] { return !Poco::File(pidFile).exists(); }, std::chrono::seconds(5)));
+	}
+
+	void testExitWithParentWhenStdinCloses()
+	{
+		// As the Nash app starts its server: a pipe on standard input, which
+		// closes when the app quits without stopping the server.
+		std::string dir = NashTest::makeTempDir("parent");
+		std::string portFile = dir + "/port";
+		Poco::Pipe input;
+		Poco::Pipe output;
+		Poco::ProcessHandle handle = Poco::Process::launch(NashTest::serverBinary(),
+			{"--port=0", "--port-file=" + portFile, "--exit-with-parent"}, &input, &output, &output);
+		std::thread drain([&] {
+			Poco::PipeInputStream in(output);
+			std::string line;
+			while (std::getline(in, line)) {}
+		});
+		CPPUNIT_ASSERT(NashTest::waitUntil([&] { return !readTrimmed(portFile).empty(); }, std::chrono::seconds(10)));
+		int port = Poco::NumberParser::parse(readTrimmed(portFile));
+		CPPUNIT_ASSERT_EQUAL(200, HttpTestClient(port).get("/health").status);
+		input.writeBytes("\n", 1);
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+		CPPUNIT_ASSERT(Poco::Process::isRunning(handle));
+		auto closed = std::chrono::steady_clock::now();
+		input.close(Poco::Pipe::CLOSE_WRITE);
+		int code = handle.wait();
+		drain.join();
+		CPPUNIT_ASSERT_EQUAL(0, code);
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - closed < std::chrono::seconds(3));
 	}
 
 	void testHangupReopensLogFile()

@@ -4,7 +4,10 @@
 
 
 #include "core/api/nash/ChatStreamHandler.h"
+#include "core/api/app/AppChatHandler.h"
 #include "core/api/nash/ChatRequestParser.h"
+#include "core/chat/ToolLoop.h"
+#include "core/chat/ToolPolicy.h"
 #include "core/chat/ConversationLimits.h"
 #include "core/http/HttpError.h"
 #include "core/http/RequestBody.h"
@@ -12,6 +15,9 @@
 #include "core/api/nash/StreamEvents.h"
 #include "core/chat/SystemPrompt.h"
 #include "Nash/ChatEventSink.h"
+#ifdef NASH_WITH_MCP
+#include "core/chat/McpToolBox.h"
+#endif
 
 
 namespace Nash {
@@ -52,7 +58,6 @@ public:
 	{
 	}
 
-private:
 	void write(const std::string& payload)
 	{
 		if (_cancellation.isCancelled()) return;
@@ -60,10 +65,85 @@ private:
 		if (!_writer.event(payload)) _cancellation.cancel();
 	}
 
+private:
 	SseWriter& _writer;
 	CancellationToken& _cancellation;
 	AccessLog::Entry& _entry;
 };
+
+
+class ToolLoopEvents: public ToolLoopListener
+	/// The tool loop in the original's stream: text as content events, and
+	/// two events its clients do not know and skip: each call the server
+	/// runs ({"tool_call"}) and its result ({"tool_result"}).
+{
+public:
+	explicit ToolLoopEvents(StreamingSink& sink): _sink(sink)
+	{
+	}
+
+	void content(const std::string& text) override
+	{
+		_sink.content(text);
+	}
+
+	void toolCallStarted(const ToolCallRecord&) override
+	{
+	}
+
+	void toolCallArguments(const ToolCallRecord&, const std::string&) override
+	{
+	}
+
+	void roundFinished(const std::string&) override
+	{
+	}
+
+	void waiting(double) override
+	{
+	}
+
+	void toolResult(const ToolCallRecord& call, const ToolOutcome& outcome) override
+	{
+		_sink.write(StreamEvents::toolLoopCall(call.id, call.name, call.arguments));
+		_sink.write(StreamEvents::toolLoopResult(call.id, call.name, outcome.text, outcome.isError));
+	}
+
+private:
+	StreamingSink& _sink;
+};
+
+
+std::vector<std::string> toolServers(ChatRequest& request, bool& wanted)
+	/// "mcp_tools": true (every server's tools), a list of server names, or
+	/// false/absent (no tool loop). Taken out of the fields a backend sees.
+{
+	wanted = false;
+	std::vector<std::string> servers;
+	if (!request.extra || !request.extra->has("mcp_tools")) return servers;
+	Poco::Dynamic::Var value = request.extra->get("mcp_tools");
+	request.extra->remove("mcp_tools");
+	const std::string refusal = "mcp_tools must be true, false or a list of MCP server names";
+	if (value.type() == typeid(bool))
+	{
+		wanted = value.extract<bool>();
+	}
+	else if (!value.isEmpty())
+	{
+		Poco::JSON::Array::Ptr list = value.type() == typeid(Poco::JSON::Array::Ptr) ? value.extract<Poco::JSON::Array::Ptr>() : nullptr;
+		if (!list) throw HttpError(400, refusal);
+		for (std::size_t i = 0; i < list->size(); ++i)
+		{
+			Poco::Dynamic::Var name = list->get(static_cast<unsigned>(i));
+			if (!name.isString()) throw HttpError(400, refusal);
+			servers.push_back(name.extract<std::string>());
+		}
+		wanted = !servers.empty();
+	}
+	if (wanted && request.extra->has("tools"))
+		throw HttpError(400, "A request gives either its own tools or mcp_tools, not both");
+	return servers;
+}
 
 
 } // namespace
@@ -80,7 +160,29 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 
 	// Everything that can be refused is decided before the first byte.
 	std::string body = RequestBody::read(request, settings.maxBodyBytes);
-	ChatInput input = ChatRequestParser::parse(RequestBody::parseObject(body, false));
+	Poco::JSON::Object::Ptr object;
+	try
+	{
+		object = RequestBody::parseObject(body, false);
+	}
+	catch (HttpError&)
+	{
+		// With the app's dialect on, its client is the likelier sender, and
+		// it is answered 422 as its server did.
+		if (!settings.appEnabled) throw;
+		AppChatHandler(context()).answer(request, response, entry, body);
+		return;
+	}
+	// With the app's dialect off, such fields are unknown fields of the
+	// original's dialect, which it ignores, as the original did.
+	if (settings.appEnabled && AppChatRequest::isAppBody(object))
+	{
+		AppChatHandler(context()).answer(request, response, entry, body);
+		return;
+	}
+	ChatInput input = ChatRequestParser::parse(object);
+	bool loop = false;
+	std::vector<std::string> servers = toolServers(input.request, loop);
 	entry.sessionId = input.sessionId;
 	BackendRoute route = this->route(input, entry, false);
 	SystemPrompt::ensureFirst(input.request.messages, settings.chatSystemPrompt);
@@ -98,6 +200,10 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 		writer.event(limits.warningEvent(input.request.messages));
 		entry.outcome = "warning";
 	}
+	else if (loop)
+	{
+		runToolLoop(route, input.request, servers, writer, cancellation, watch, entry);
+	}
 	else
 	{
 		StreamingSink sink(writer, *cancellation, entry);
@@ -112,6 +218,62 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 	writer.done();
 	entry.bytes = writer.bytesWritten();
 	if (writer.failed()) entry.outcome = "client-gone";
+}
+
+
+void ChatStreamHandler::runToolLoop(const BackendRoute& route, ChatRequest& request, const std::vector<std::string>& servers, SseWriter& writer,
+	const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry)
+{
+	const ServerSettings& settings = context().settings;
+	std::unique_ptr<ToolBox> tools;
+	std::string refusal;
+#ifdef NASH_WITH_MCP
+	ToolPolicy policy = ToolPolicy::parse(settings.toolPatterns);
+	if (!context().mcp) refusal = "This server has no MCP servers; mcp_tools cannot be used";
+	else if (policy.allowsNothing()) refusal = "No MCP tool is allowed for the tool loop; list them in [app] tools";
+	else
+	{
+		McpToolBox::Limits limits;
+		limits.callTimeout = std::chrono::seconds(settings.toolCallTimeoutSeconds);
+		limits.maxResultBytes = settings.toolResultMaxBytes;
+		try
+		{
+			tools.reset(new McpToolBox(*context().mcp, policy, servers, limits, *cancellation));
+		}
+		catch (Poco::Exception& exc)
+		{
+			refusal = "The tools of the MCP servers could not be listed: " + exc.message();
+		}
+	}
+#else
+	(void) servers;
+	refusal = "This server was built without MCP; mcp_tools cannot be used";
+#endif
+	if (!refusal.empty())
+	{
+		entry.markFirstByte();
+		entry.outcome = "error";
+		writer.event(StreamEvents::error(refusal));
+		return;
+	}
+
+	ToolLoopSettings loopSettings;
+	loopSettings.maxRounds = settings.toolLoopMaxRounds;
+	loopSettings.maxWaitSeconds = settings.rateLimitMaxWaitSeconds;
+	ToolLoop loop(loopSettings);
+	StreamingSink sink(writer, *cancellation, entry);
+	ToolLoopEvents events(sink);
+	ToolLoopResult result;
+	ChatOutcome outcome = run(route.backendName, request.sessionId, [&] {
+		result = loop.run(*route.backend, request, tools.get(), events, *cancellation);
+	}, cancellation, watch, entry);
+	std::string error = !outcome.complete ? outcome.error.message
+		: result.errorClass.empty() ? std::string() : result.errorClass + ": " + result.errorMessage;
+	if (!error.empty())
+	{
+		entry.markFirstByte();
+		writer.event(StreamEvents::error(error));
+	}
 }
 
 

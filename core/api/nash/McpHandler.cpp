@@ -22,6 +22,9 @@ McpHandler::McpHandler(ServerContext& context, std::string method):
 
 void McpHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
 {
+	// Off where only the tool loop needs the MCP servers (the Nash app's
+	// profile): then no page can call a tool directly.
+	if (!context().settings.mcpHttpEndpoints) throw HttpError(404, "The MCP endpoints /v1/mcp/{method} are off on this server ([mcp] http_endpoints)");
 	std::string body = RequestBody::read(request, context().settings.maxBodyBytes);
 	Poco::JSON::Object::Ptr args = RequestBody::parseObject(body, true);
 	if (!context().mcp) throw HttpError(503, "No MCP servers are configured", "error");

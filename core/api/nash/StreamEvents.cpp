@@ -65,6 +65,32 @@ std::string StreamEvents::toolCall(const ToolCallDelta& delta)
 }
 
 
+std::string StreamEvents::toolLoopCall(const std::string& id, const std::string& name, const std::string& arguments)
+{
+	std::string out = "{\"tool_call\": {\"id\": ";
+	JsonText::appendQuoted(out, id);
+	out += ", \"name\": ";
+	JsonText::appendQuoted(out, name);
+	out += ", \"arguments\": ";
+	JsonText::appendQuoted(out, arguments);
+	out += "}}";
+	return out;
+}
+
+
+std::string StreamEvents::toolLoopResult(const std::string& id, const std::string& name, const std::string& content, bool isError)
+{
+	std::string out = "{\"tool_result\": {\"id\": ";
+	JsonText::appendQuoted(out, id);
+	out += ", \"name\": ";
+	JsonText::appendQuoted(out, name);
+	out += ", \"content\": ";
+	JsonText::appendQuoted(out, content);
+	out += isError ? ", \"is_error\": true}}" : ", \"is_error\": false}}";
+	return out;
+}
+
+
 std::string StreamEvents::messageOf(const std::exception& exc)
 {
 	// A backend's message may quote the URL it failed to reach, with the

@@ -27,6 +27,11 @@ public:
 		/// {"error": "<message>"}
 	static std::string toolCall(const ToolCallDelta& delta);
 		/// {"tool_call_delta": {"index": 0, "id": ..., "name": ..., "arguments": ...}}
+	static std::string toolLoopCall(const std::string& id, const std::string& name, const std::string& arguments);
+		/// {"tool_call": {"id": ..., "name": ..., "arguments": "<JSON text>"}}: a
+		/// call the server's tool loop is about to run.
+	static std::string toolLoopResult(const std::string& id, const std::string& name, const std::string& content, bool isError);
+		/// {"tool_result": {"id": ..., "name": ..., "content": ..., "is_error": false}}
 
 	static std::string messageOf(const std::exception& exc);
 		/// What a client is told of a backend failure: the exception's own
