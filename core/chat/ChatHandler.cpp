@@ -5,9 +5,13 @@
 
 #include "core/chat/ChatHandler.h"
 #include "core/api/nash/StreamEvents.h"
+#include "core/chat/ToolPolicy.h"
 #include "Nash/BackendException.h"
 #include "Poco/Logger.h"
 #include "Poco/UUIDGenerator.h"
+#ifdef NASH_WITH_MCP
+#include "core/chat/McpToolBox.h"
+#endif
 
 
 namespace Nash {
@@ -38,6 +42,33 @@ std::string ChatHandler::newId(const std::string& prefix)
 		if (c != '-') id += c;
 	}
 	return id;
+}
+
+
+std::unique_ptr<ToolBox> ChatHandler::allowedTools(ServerContext& context, const std::vector<std::string>& servers, const CancellationToken& cancellation)
+{
+#ifdef NASH_WITH_MCP
+	ToolPolicy policy = ToolPolicy::parse(context.settings.toolPatterns);
+	if (!context.mcp || policy.allowsNothing()) return nullptr;
+	McpToolBox::Limits limits;
+	limits.callTimeout = std::chrono::seconds(context.settings.toolCallTimeoutSeconds);
+	limits.maxResultBytes = context.settings.toolResultMaxBytes;
+	return std::unique_ptr<ToolBox>(new McpToolBox(*context.mcp, policy, servers, limits, cancellation));
+#else
+	(void) context;
+	(void) servers;
+	(void) cancellation;
+	return nullptr;
+#endif
+}
+
+
+ToolLoopSettings ChatHandler::toolLoopSettings()
+{
+	ToolLoopSettings loop;
+	loop.maxRounds = context().settings.toolLoopMaxRounds;
+	loop.maxWaitSeconds = context().settings.rateLimitMaxWaitSeconds;
+	return loop;
 }
 
 

@@ -11,6 +11,8 @@
 
 #include "core/api/nash/ChatRequestParser.h"
 #include "core/chat/BackendRegistry.h"
+#include "core/chat/ToolBox.h"
+#include "core/chat/ToolLoop.h"
 #include "core/http/JsonHandler.h"
 #include "Nash/ChatEventSink.h"
 #include <atomic>
@@ -42,6 +44,12 @@ class ChatHandler: public JsonHandler
 {
 public:
 	explicit ChatHandler(ServerContext& context);
+
+	static std::unique_ptr<ToolBox> allowedTools(ServerContext& context, const std::vector<std::string>& servers, const CancellationToken& cancellation);
+		/// The MCP tools of servers (every server when empty) that [app]
+		/// tools allows, with the configured limits; null when there is no
+		/// MCP server or no tool is allowed. Throws McpError when no server
+		/// answers the listing.
 
 protected:
 	class StreamSlot
@@ -88,6 +96,9 @@ protected:
 		/// cut short by shutdown (Overloaded), the time limit (TimedOut),
 		/// the client leaving (ClientGone) or the backend failing (its
 		/// kind). Sets entry.outcome and logs what the operator should see.
+
+	ToolLoopSettings toolLoopSettings();
+		/// The configured bounds of the tool loop.
 
 	ChatOutcome run(const std::string& backendName, const std::string& sessionId, const std::function<void()>& work,
 		const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry);

@@ -8,7 +8,6 @@
 #include "core/api/app/AppEvents.h"
 #include "core/api/app/BaseUrlPolicy.h"
 #include "core/chat/ToolLoop.h"
-#include "core/chat/ToolPolicy.h"
 #include "core/http/RequestBody.h"
 #include "core/http/SseWriter.h"
 #include "NashUpstream/Redaction.h"
@@ -19,9 +18,6 @@
 #include "Poco/String.h"
 #include "Poco/Util/MapConfiguration.h"
 #include <sstream>
-#ifdef NASH_WITH_MCP
-#include "core/chat/McpToolBox.h"
-#endif
 
 
 namespace Nash {
@@ -197,27 +193,16 @@ void AppChatHandler::answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
 	chat.messages.insert(chat.messages.end(), app.messages.begin(), app.messages.end());
 
 	std::unique_ptr<ToolBox> tools;
-#ifdef NASH_WITH_MCP
-	ToolPolicy policy = ToolPolicy::parse(settings.toolPatterns);
-	if (context().mcp && !policy.allowsNothing())
+	try
 	{
-		McpToolBox::Limits limits;
-		limits.callTimeout = std::chrono::seconds(settings.toolCallTimeoutSeconds);
-		limits.maxResultBytes = settings.toolResultMaxBytes;
-		try
-		{
-			tools.reset(new McpToolBox(*context().mcp, policy, {}, limits, *cancellation));
-		}
-		catch (Poco::Exception& exc)
-		{
-			return refuse("APIConnectionError: the tools of the MCP servers could not be listed: " + exc.message());
-		}
+		tools = allowedTools(context(), {}, *cancellation);
 	}
-#endif
+	catch (Poco::Exception& exc)
+	{
+		return refuse("APIConnectionError: the tools of the MCP servers could not be listed: " + exc.message());
+	}
 
-	ToolLoopSettings loopSettings;
-	loopSettings.maxRounds = settings.toolLoopMaxRounds;
-	loopSettings.maxWaitSeconds = settings.rateLimitMaxWaitSeconds;
+	ToolLoopSettings loopSettings = toolLoopSettings();
 	loopSettings.oneToolPerAnswer = true;
 	loopSettings.shortenOldResults = true;
 	ToolLoop loop(loopSettings);

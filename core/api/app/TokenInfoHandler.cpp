@@ -7,15 +7,11 @@
 #include "core/api/app/AppChatRequest.h"
 #include "core/chat/TokenEstimate.h"
 #include "core/chat/ToolLoop.h"
-#include "core/chat/ToolPolicy.h"
+#include "core/chat/ChatHandler.h"
 #include "core/http/HttpError.h"
 #include "core/http/RequestBody.h"
 #include "core/json/JsonText.h"
 #include "Poco/String.h"
-#include <sstream>
-#ifdef NASH_WITH_MCP
-#include "core/chat/McpToolBox.h"
-#endif
 
 
 namespace Nash {
@@ -137,25 +133,18 @@ long long TokenInfoHandler::estimate(const std::vector<ChatMessage>& messages, l
 
 long long TokenInfoHandler::toolTokens()
 {
-#ifdef NASH_WITH_MCP
-	ToolPolicy policy = ToolPolicy::parse(context().settings.toolPatterns);
-	if (!context().mcp || policy.allowsNothing()) return 0;
 	try
 	{
 		CancellationToken never;
-		McpToolBox tools(*context().mcp, policy, {}, McpToolBox::Limits(), never);
-		std::ostringstream json;
-		ToolLoop::toolsJson(tools.tools())->stringify(json);
-		return TokenEstimate::ofText(json.str());
+		std::unique_ptr<ToolBox> tools = ChatHandler::allowedTools(context(), {}, never);
+		if (!tools) return 0;
+		return TokenEstimate::ofText(JsonText::write(ToolLoop::toolsJson(tools->tools())));
 	}
 	catch (Poco::Exception&)
 	{
 		// The count is a hint; a server that does not answer now counts nothing.
 		return 0;
 	}
-#else
-	return 0;
-#endif
 }
 
 

@@ -6,8 +6,6 @@
 #include "core/api/nash/ChatStreamHandler.h"
 #include "core/api/app/AppChatHandler.h"
 #include "core/api/nash/ChatRequestParser.h"
-#include "core/chat/ToolLoop.h"
-#include "core/chat/ToolPolicy.h"
 #include "core/chat/ConversationLimits.h"
 #include "core/http/HttpError.h"
 #include "core/http/RequestBody.h"
@@ -15,9 +13,6 @@
 #include "core/api/nash/StreamEvents.h"
 #include "core/chat/SystemPrompt.h"
 #include "Nash/ChatEventSink.h"
-#ifdef NASH_WITH_MCP
-#include "core/chat/McpToolBox.h"
-#endif
 
 
 namespace Nash {
@@ -224,31 +219,18 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 void ChatStreamHandler::runToolLoop(const BackendRoute& route, ChatRequest& request, const std::vector<std::string>& servers, SseWriter& writer,
 	const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry)
 {
-	const ServerSettings& settings = context().settings;
 	std::unique_ptr<ToolBox> tools;
 	std::string refusal;
-#ifdef NASH_WITH_MCP
-	ToolPolicy policy = ToolPolicy::parse(settings.toolPatterns);
-	if (!context().mcp) refusal = "This server has no MCP servers; mcp_tools cannot be used";
-	else if (policy.allowsNothing()) refusal = "No MCP tool is allowed for the tool loop; list them in [app] tools";
-	else
+	try
 	{
-		McpToolBox::Limits limits;
-		limits.callTimeout = std::chrono::seconds(settings.toolCallTimeoutSeconds);
-		limits.maxResultBytes = settings.toolResultMaxBytes;
-		try
-		{
-			tools.reset(new McpToolBox(*context().mcp, policy, servers, limits, *cancellation));
-		}
-		catch (Poco::Exception& exc)
-		{
-			refusal = "The tools of the MCP servers could not be listed: " + exc.message();
-		}
+		tools = allowedTools(context(), servers, *cancellation);
+		if (!tools) refusal = context().mcp ? "No MCP tool is allowed for the tool loop; list them in [app] tools"
+			: "This server has no MCP servers; mcp_tools cannot be used";
 	}
-#else
-	(void) servers;
-	refusal = "This server was built without MCP; mcp_tools cannot be used";
-#endif
+	catch (Poco::Exception& exc)
+	{
+		refusal = "The tools of the MCP servers could not be listed: " + exc.message();
+	}
 	if (!refusal.empty())
 	{
 		entry.markFirstByte();
@@ -257,9 +239,7 @@ void ChatStreamHandler::runToolLoop(const BackendRoute& route, ChatRequest& requ
 		return;
 	}
 
-	ToolLoopSettings loopSettings;
-	loopSettings.maxRounds = settings.toolLoopMaxRounds;
-	loopSettings.maxWaitSeconds = settings.rateLimitMaxWaitSeconds;
+	ToolLoopSettings loopSettings = toolLoopSettings();
 	ToolLoop loop(loopSettings);
 	StreamingSink sink(writer, *cancellation, entry);
 	ToolLoopEvents events(sink);
