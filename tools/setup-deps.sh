@@ -3,7 +3,11 @@
 # Debian-based system), and nothing when it is all there already.
 set -euo pipefail
 
-packages=(cmake g++ make pkg-config libpoco-dev libcppunit-dev dpkg-dev node-llhttp)
+packages=(cmake g++ make pkg-config libpoco-dev libcppunit-dev dpkg-dev node-llhttp prometheus-cpp-dev)
+# --tests: what only the test suites use (promtool checks the /metrics page).
+if [ "${1:-}" = "--tests" ]; then
+    packages+=(prometheus)
+fi
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -28,7 +28,7 @@ suites() {
     ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 600 "$@"
 }
 
-bash tools/setup-deps.sh
+bash tools/setup-deps.sh --tests
 stage "test suites" suites "$@"
 if [ "$all" -eq 1 ]; then
     stage "fuzzers" bash tools/fuzz.sh "${FUZZ_SECONDS:-60}"

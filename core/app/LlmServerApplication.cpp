@@ -15,6 +15,8 @@
 #include "core/app/ServerContext.h"
 #include "core/app/ServerSettings.h"
 #include "core/app/PluginSetup.h"
+#include "core/http/AccessLog.h"
+#include "core/metrics/Metrics.h"
 #include "core/http/RequestGuard.h"
 #include "Nash/SdkVersion.h"
 #include "Poco/Exception.h"
@@ -249,6 +251,20 @@ int LlmServerApplication::main(const ArgVec&)
 		return Application::EXIT_CONFIG;
 	}
 
+	// Before the backends, which are counted from their creation on; after
+	// everything else, which may count until it goes.
+	std::unique_ptr<Metrics> metrics;
+	if (settings.metricsEnabled) metrics.reset(new Metrics);
+	Metrics::setInstance(metrics.get());
+	struct MetricsOff
+	{
+		~MetricsOff()
+		{
+			Metrics::setInstance(nullptr);
+		}
+	} metricsOff;
+	AccessLog::setJson(settings.accessLogJson);
+
 	// The loader outlives everything created from its plugins.
 	PluginLoader plugins;
 	BackendRegistry backends(settings.defaultModel);
@@ -258,6 +274,13 @@ int LlmServerApplication::main(const ArgVec&)
 		return Application::EXIT_CONFIG;
 	}
 	PluginSetup::chooseRouting(settings, backends);
+	if (metrics)
+	{
+		for (const auto& info: plugins.plugins())
+		{
+			if (info.loaded) metrics->plugin(info.name, info.kind);
+		}
+	}
 	try
 	{
 		backends.resolve(std::string());
@@ -281,6 +304,7 @@ int LlmServerApplication::main(const ArgVec&)
 		log.fatal("MCP configuration error: %s", exc.displayText());
 		return Application::EXIT_CONFIG;
 	}
+	if (mcp && metrics) mcp->setObserver(&metrics->mcp());
 	if (mcp) mcp->start();
 	McpManager* mcpManager = mcp.get();
 #else
@@ -343,6 +367,7 @@ int LlmServerApplication::main(const ArgVec&)
 	http.threadStackKiB = settings.threadStackKiB;
 	http.software = params->getSoftwareVersion();
 	HttpServer server(socket, router, params, http);
+	if (metrics) metrics->countConnectionsWith([&server] { return server.openConnections(); });
 	server.start();
 
 	Poco::UInt16 port = socket.address().port();
@@ -361,6 +386,7 @@ int LlmServerApplication::main(const ArgVec&)
 	if (mcp) mcp->stop();
 #endif
 	server.join();
+	if (metrics) metrics->countConnectionsWith(nullptr);
 	watcher.stop();
 	backends.clear();
 	log.information("Stopped");

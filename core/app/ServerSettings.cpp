@@ -117,6 +117,11 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.maxBodyBytes = static_cast<std::size_t>(readInteger(config, "server.max_body_bytes", static_cast<long long>(s.maxBodyBytes), 1024, 1LL << 32));
 	s.backendTimeLimitSeconds = static_cast<int>(readInteger(config, "server.backend_time_limit_seconds", s.backendTimeLimitSeconds, 0, 7 * 86400));
 	s.mcpHttpEndpoints = readBool(config, "mcp.http_endpoints", s.mcpHttpEndpoints);
+	s.metricsEnabled = readBool(config, "metrics.enabled", s.metricsEnabled);
+	std::string accessFormat = readString(config, "logging.access_format", "text");
+	if (accessFormat != "text" && accessFormat != "json")
+		throw Poco::InvalidArgumentException("Configuration key 'logging.access_format' must be 'text' or 'json', not '" + accessFormat + "'");
+	s.accessLogJson = accessFormat == "json";
 	s.mcpMaxResponseBytes = static_cast<std::size_t>(readInteger(config, "mcp.max_response_bytes", static_cast<long long>(s.mcpMaxResponseBytes), 1024, 1LL << 32));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
 	s.shutdownGraceSeconds = static_cast<int>(readInteger(config, "server.shutdown_grace_seconds", s.shutdownGraceSeconds, 0, 3600));

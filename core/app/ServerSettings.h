@@ -87,6 +87,12 @@ struct ServerSettings
 	long long maxMessages = 20;
 	long long maxTokens = 50000;
 
+	// [metrics] and the access log
+	bool metricsEnabled = true;
+		/// GET /metrics, and the counting behind it.
+	bool accessLogJson = false;
+		/// logging.access_format = json: the access log as one JSON object a line.
+
 	// [mcp]
 	bool mcpHttpEndpoints = true;
 		/// POST /v1/mcp/{method}.

@@ -4,6 +4,7 @@
 
 
 #include "core/chat/BackendRegistry.h"
+#include "core/metrics/Metrics.h"
 #include "core/http/HttpError.h"
 #include "NashUpstream/Redaction.h"
 #include <algorithm>
@@ -44,6 +45,7 @@ void BackendRegistry::addAlias(const std::string& alias, const std::string& targ
 
 void BackendRegistry::add(const std::string& name, const std::string& pluginName, std::unique_ptr<ModelBackend> backend)
 {
+	Metrics::observeBackend(*backend, name);
 	Entry entry;
 	entry.status.name = name;
 	entry.status.plugin = pluginName;
@@ -87,8 +89,10 @@ BackendRoute BackendRegistry::routeTo(const Entry& entry, const std::string& mod
 	route.backendName = entry.status.name;
 	route.model = model.empty() ? entry.status.defaultModel : model;
 	const auto& models = entry.status.models;
-	if (!entry.backend->acceptsAnyModel() && std::find(models.begin(), models.end(), route.model) == models.end())
+	bool listed = std::find(models.begin(), models.end(), route.model) != models.end();
+	if (!entry.backend->acceptsAnyModel() && !listed)
 		throw HttpError::badRequest("Unknown model '" + spec + "': backend '" + entry.status.name + "' has no model '" + route.model + "'. Available models: " + availableModels());
+	route.modelLabel = listed ? route.model : std::string("other");
 	return route;
 }
 

@@ -22,6 +22,9 @@ struct BackendRoute
 	ModelBackend* backend = nullptr;
 	std::string backendName;
 	std::string model;
+	std::string modelLabel;
+		/// model when the backend lists it, else "other": what metrics
+		/// name, so that the names clients send cannot grow them.
 };
 
 

@@ -5,6 +5,7 @@
 
 #include "core/chat/ChatHandler.h"
 #include "core/api/nash/StreamEvents.h"
+#include "core/chat/MeteredSink.h"
 #include "core/chat/ToolPolicy.h"
 #include "Nash/BackendException.h"
 #include "Poco/Logger.h"
@@ -25,6 +26,14 @@ ChatHandler::StreamSlot::StreamSlot(std::atomic<int>& count): _count(count)
 ChatHandler::StreamSlot::~StreamSlot()
 {
 	--_count;
+	if (_metrics) _metrics->streamClosed();
+}
+
+
+void ChatHandler::StreamSlot::admitted()
+{
+	_metrics = Metrics::instance();
+	if (_metrics) _metrics->streamOpened();
 }
 
 
@@ -63,9 +72,11 @@ std::unique_ptr<ToolBox> ChatHandler::allowedTools(ServerContext& context, const
 }
 
 
-ToolLoopSettings ChatHandler::toolLoopSettings()
+ToolLoopSettings ChatHandler::toolLoopSettings(AccessLog::Entry& entry)
 {
 	ToolLoopSettings loop;
+	loop.meter = &entry.meter;
+	loop.dialect = entry.dialect;
 	loop.maxRounds = context().settings.toolLoopMaxRounds;
 	loop.maxWaitSeconds = context().settings.rateLimitMaxWaitSeconds;
 	return loop;
@@ -86,6 +97,7 @@ BackendRoute ChatHandler::route(ChatInput& input, AccessLog::Entry& entry, bool 
 	}
 	entry.backend = route.backendName;
 	entry.model = route.model;
+	entry.modelLabel = route.modelLabel;
 	input.request.model = route.model;
 	return route;
 }
@@ -97,9 +109,11 @@ std::unique_ptr<ChatHandler::StreamSlot> ChatHandler::holdStreamSlot(Poco::Net::
 	std::unique_ptr<StreamSlot> slot(new StreamSlot(context().openStreams));
 	if (++context().openStreams > limit)
 	{
+		if (Metrics* metrics = Metrics::instance()) metrics->refused(Metrics::Refusal::StreamLimit);
 		response.set("Retry-After", "1");
 		throw HttpError(503, "Too many open streams (" + std::to_string(limit) + "); try again shortly", "error");
 	}
+	slot->admitted();
 	return slot;
 }
 
@@ -114,6 +128,7 @@ std::ostream& ChatHandler::beginEventStream(Poco::Net::HTTPServerRequest& reques
 	response.set("X-Accel-Buffering", "no");
 	response.setChunkedTransferEncoding(true);
 	entry.status = 200;
+	entry.streamed = true;
 	return response.send();
 }
 
@@ -133,19 +148,22 @@ ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& reque
 	const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry, bool whole)
 {
 	return run(route.backendName, request.sessionId, [&] {
+		MeteredSink metered(sink, &entry.meter);
+		RequestMeter::Wait wait(&entry.meter);
 		if (whole)
 		{
 			ChatResult result = route.backend->complete(request, *cancellation);
+			wait.end();
 			if (!cancellation->isCancelled())
 			{
-				sink.content(result.content);
-				sink.usage(result.usage);
-				sink.finish(result.finishReason);
+				metered.content(result.content);
+				metered.usage(result.usage);
+				metered.finish(result.finishReason);
 			}
 		}
 		else
 		{
-			route.backend->streamChat(request, sink, *cancellation);
+			route.backend->streamChat(request, metered, *cancellation);
 		}
 	}, cancellation, watch, entry);
 }

@@ -14,6 +14,7 @@
 #include "core/chat/ToolBox.h"
 #include "core/chat/ToolLoop.h"
 #include "core/http/JsonHandler.h"
+#include "core/metrics/Metrics.h"
 #include "Nash/ChatEventSink.h"
 #include <atomic>
 #include <functional>
@@ -59,11 +60,14 @@ protected:
 	public:
 		explicit StreamSlot(std::atomic<int>& count);
 		~StreamSlot();
+		void admitted();
+			/// Within the limit: counted as an open stream in the metrics.
 		StreamSlot(const StreamSlot&) = delete;
 		StreamSlot& operator = (const StreamSlot&) = delete;
 
 	private:
 		std::atomic<int>& _count;
+		Metrics* _metrics = nullptr;
 	};
 
 	static std::string newId(const std::string& prefix);
@@ -97,8 +101,8 @@ protected:
 		/// the client leaving (ClientGone) or the backend failing (its
 		/// kind). Sets entry.outcome and logs what the operator should see.
 
-	ToolLoopSettings toolLoopSettings();
-		/// The configured bounds of the tool loop.
+	ToolLoopSettings toolLoopSettings(AccessLog::Entry& entry);
+		/// The configured bounds of the tool loop, metered into entry.
 
 	ChatOutcome run(const std::string& backendName, const std::string& sessionId, const std::function<void()>& work,
 		const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry);

@@ -46,7 +46,7 @@ ChatRequest Summarizer::buildRequest(const std::vector<ChatMessage>& conversatio
 
 
 Poco::JSON::Object::Ptr Summarizer::summarize(const BackendRoute& route, const std::vector<ChatMessage>& messages,
-	const std::string& sessionId, const CancellationToken& cancellation) const
+	const std::string& sessionId, const CancellationToken& cancellation, RequestMeter* meter) const
 {
 	const ChatMessage* systemMessage = nullptr;
 	std::vector<ChatMessage> conversation;
@@ -63,7 +63,13 @@ Poco::JSON::Object::Ptr Summarizer::summarize(const BackendRoute& route, const s
 	std::string summary;
 	try
 	{
-		summary = route.backend->complete(request, cancellation).content;
+		RequestMeter::Wait wait(meter);
+		ChatResult result = route.backend->complete(request, cancellation);
+		wait.end();
+		if (meter)
+			meter->addTokens(result.usage.promptTokens.isNull() ? 0 : result.usage.promptTokens.value(),
+				result.usage.completionTokens.isNull() ? 0 : result.usage.completionTokens.value());
+		summary = std::move(result.content);
 	}
 	catch (std::exception& exc)
 	{

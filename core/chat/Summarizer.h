@@ -8,6 +8,7 @@
 
 
 #include "core/chat/BackendRegistry.h"
+#include "core/metrics/RequestMeter.h"
 #include "Nash/CancellationToken.h"
 #include "Nash/ChatMessage.h"
 #include "Nash/ChatRequest.h"
@@ -32,7 +33,7 @@ public:
 		/// a "role: content" line per message of conversation.
 
 	Poco::JSON::Object::Ptr summarize(const BackendRoute& route, const std::vector<ChatMessage>& messages,
-		const std::string& sessionId, const CancellationToken& cancellation) const;
+		const std::string& sessionId, const CancellationToken& cancellation, RequestMeter* meter = nullptr) const;
 		/// Asks the backend and returns the answer object: success, summary,
 		/// messages (the kept system message and the summary), token_reduction
 		/// and session_id. Throws HttpError 400 when there is nothing to

@@ -4,7 +4,9 @@
 
 
 #include "core/chat/ToolLoop.h"
+#include "core/chat/MeteredSink.h"
 #include "core/chat/RateLimitWait.h"
+#include "core/metrics/Metrics.h"
 #include "NashUpstream/UpstreamHeadObserver.h"
 #include "Poco/JSON/Parser.h"
 #include "Poco/Logger.h"
@@ -215,8 +217,13 @@ ToolLoopResult ToolLoop::run(ModelBackend& backend, ChatRequest& request, ToolBo
 	{
 		if (_settings.shortenOldResults) shortenOldResults(request.messages, _settings.keptResultCharacters);
 		++result.rounds;
+		if (Metrics* metrics = Metrics::instance()) metrics->toolLoopRound(_settings.dialect);
 		RoundSink round(listener, result.rounds);
-		backend.streamChat(request, round, cancellation);
+		{
+			MeteredSink metered(round, _settings.meter);
+			RequestMeter::Wait wait(_settings.meter);
+			backend.streamChat(request, metered, cancellation);
+		}
 		if (cancellation.isCancelled()) return result;
 
 		std::vector<ToolCallRecord>& calls = round.calls();
@@ -270,6 +277,7 @@ ToolLoopResult ToolLoop::run(ModelBackend& backend, ChatRequest& request, ToolBo
 			}
 			else
 			{
+				RequestMeter::Wait wait(_settings.meter);
 				outcome = tools->call(call.name, arguments, cancellation);
 			}
 			if (cancellation.isCancelled()) return result;
@@ -279,6 +287,7 @@ ToolLoopResult ToolLoop::run(ModelBackend& backend, ChatRequest& request, ToolBo
 		if (wait > 0)
 		{
 			auto left = std::chrono::duration_cast<std::chrono::milliseconds>(resume - std::chrono::steady_clock::now());
+			RequestMeter::Wait rateLimit(_settings.meter);
 			if (left.count() > 0 && cancellation.waitFor(left)) return result;
 		}
 	}

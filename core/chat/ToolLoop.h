@@ -11,6 +11,7 @@
 
 #include "core/chat/ToolBox.h"
 #include "core/chat/ToolLoopListener.h"
+#include "core/metrics/RequestMeter.h"
 #include "Nash/ModelBackend.h"
 #include "Poco/JSON/Array.h"
 #include <string>
@@ -33,6 +34,10 @@ struct ToolLoopSettings
 		/// Shortens every tool result but the last message's before each
 		/// round and in the new messages (the Nash app's history).
 	std::size_t keptResultCharacters = 5000;
+	RequestMeter* meter = nullptr;
+		/// Where the rounds' waits on the model and the tools are added.
+	std::string dialect;
+		/// The dialect the rounds are counted under in the metrics.
 };
 
 

@@ -6,9 +6,11 @@
 #include "core/http/JsonHandler.h"
 #include "core/http/ErrorResponder.h"
 #include "core/http/RequestGuard.h"
+#include "core/metrics/Metrics.h"
 #include "Poco/Logger.h"
 #include "core/http/LogText.h"
 #include "core/http/ServerRequest.h"
+#include "Poco/Format.h"
 #include "Poco/URI.h"
 
 
@@ -23,6 +25,8 @@ JsonHandler::JsonHandler(ServerContext& context): _context(context)
 void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
 {
 	AccessLog::Entry entry;
+	entry.route = _route;
+	entry.dialect = _dialect;
 	entry.method = request.getMethod();
 	try
 	{
@@ -54,6 +58,13 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 
 	if (failed)
 	{
+		// The guard and the stream slots count their own refusals; the
+		// limits a handler applies (body, conversation, read time) count here.
+		Metrics* metrics = Metrics::instance();
+		if (metrics && (failure.status == 413 || failure.status == 414 || failure.status == 431))
+			metrics->refused(Metrics::Refusal::RequestLimit);
+		else if (metrics && failure.status == 408)
+			metrics->refused(Metrics::Refusal::Timeout);
 		if (!response.sent())
 		{
 			try
@@ -78,6 +89,13 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 }
 
 
+void JsonHandler::setRoute(const std::string& route, const std::string& dialect)
+{
+	_route = route;
+	_dialect = dialect;
+}
+
+
 void JsonHandler::begin(const Poco::Net::HTTPServerRequest&)
 {
 }
@@ -93,6 +111,7 @@ void JsonHandler::sendError(Poco::Net::HTTPServerResponse& response, const Error
 {
 	response.setKeepAlive(false);
 	ErrorAnswer answer = errorAnswer(reply);
+	setServerTiming(response, entry);
 	ErrorResponder::send(response, answer.status, answer.body);
 	entry.status = answer.status;
 	entry.reason = reply.message;
@@ -103,11 +122,22 @@ void JsonHandler::sendError(Poco::Net::HTTPServerResponse& response, const Error
 void JsonHandler::sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry)
 {
 	ErrorResponder::setStatus(response, status);
+	setServerTiming(response, entry);
 	response.setContentType("application/json");
 	response.setContentLength(static_cast<std::streamsize>(json.size()));
 	response.send() << json;
 	entry.status = status;
 	entry.bytes = json.size();
+}
+
+
+void JsonHandler::setServerTiming(Poco::Net::HTTPServerResponse& response, const AccessLog::Entry& entry)
+{
+	const Poco::Timestamp::TimeDiff total = entry.started.elapsed();
+	std::string timing;
+	if (entry.meter.waited()) timing = Poco::format("upstream;dur=%.3f, ", entry.meter.waitMicros() / 1000.0);
+	timing += Poco::format("overhead;dur=%.3f", entry.meter.overheadMicros(total) / 1000.0);
+	response.set("Server-Timing", timing);
 }
 
 

@@ -32,6 +32,10 @@ public:
 
 	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) final;
 
+	void setRoute(const std::string& route, const std::string& dialect);
+		/// The route's pattern and its dialect, for the access log and the
+		/// metrics (RequestRouter sets them).
+
 protected:
 	virtual void begin(const Poco::Net::HTTPServerRequest& request);
 		/// Called first, before the guard: a handler whose error dialect
@@ -53,6 +57,11 @@ protected:
 	void sendJson(Poco::Net::HTTPServerResponse& response, int status, const std::string& json, AccessLog::Entry& entry);
 		/// Sends json as the whole response with Content-Type application/json.
 
+	static void setServerTiming(Poco::Net::HTTPServerResponse& response, const AccessLog::Entry& entry);
+		/// Server-Timing: what the request waited on backends and MCP
+		/// servers ("upstream") and the rest ("overhead"), in milliseconds,
+		/// for an answer sent whole.
+
 	ClientDisconnectWatcher::Registration watchClient(Poco::Net::HTTPServerRequest& request, const std::shared_ptr<CancellationToken>& token,
 		int timeLimitSeconds = 0);
 		/// Cancels token when this request's client disconnects, or after
@@ -72,6 +81,8 @@ protected:
 
 private:
 	ServerContext& _context;
+	std::string _route;
+	std::string _dialect;
 };
 
 

@@ -6,6 +6,7 @@
 #include "core/http/RequestGuard.h"
 #include "core/http/HostName.h"
 #include "core/http/HttpError.h"
+#include "core/metrics/Metrics.h"
 #include "core/http/RequestTarget.h"
 #include "Poco/String.h"
 #include <algorithm>
@@ -90,29 +91,42 @@ bool RequestGuard::keyAccepted(const std::string& presented, const ServerSetting
 }
 
 
+namespace {
+
+
+[[noreturn]] void refuse(Metrics::Refusal reason, int status, const std::string& message)
+{
+	if (Metrics* metrics = Metrics::instance()) metrics->refused(reason);
+	throw HttpError(status, message);
+}
+
+
+} // namespace
+
+
 void RequestGuard::admit(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
 	const ServerSettings& settings, const std::string& path)
 {
 	std::string host = request.get("Host", "");
 	if (!hostAllowed(host, settings))
-		throw HttpError(421, "Host '" + host + "' is not a name of this server; add it to server.allowed_hosts if it is");
+		refuse(Metrics::Refusal::Host, 421, "Host '" + host + "' is not a name of this server; add it to server.allowed_hosts if it is");
 	// An absolute request-target names the host itself (and a server must
 	// go by it, not by Host): it must name this server too.
 	std::string authority = RequestTarget::authority(request.getURI());
 	if (!authority.empty() && !hostAllowed(authority, settings))
-		throw HttpError(421, "The request-target's host '" + authority + "' is not a name of this server; add it to server.allowed_hosts if it is");
+		refuse(Metrics::Refusal::Host, 421, "The request-target's host '" + authority + "' is not a name of this server; add it to server.allowed_hosts if it is");
 
 	if (request.has("Origin"))
 	{
 		std::string origin = request.get("Origin");
 		if (!originAllowed(origin, settings))
-			throw HttpError(403, "Requests from origin '" + origin + "' are not allowed; add it to server.cors_origins to allow them");
+			refuse(Metrics::Refusal::Origin, 403, "Requests from origin '" + origin + "' are not allowed; add it to server.cors_origins to allow them");
 		// Sandboxed frames of any web page send "Origin: null" too; the
 		// desktop app that needs it is an Electron page. A heuristic
 		// against web pages, not against local software.
 		bool anyOrigin = std::find(settings.corsOrigins.begin(), settings.corsOrigins.end(), "*") != settings.corsOrigins.end();
 		if (Poco::trim(origin) == "null" && !anyOrigin && request.get("User-Agent", "").find("Electron/") == std::string::npos)
-			throw HttpError(403, "Requests from origin 'null' are accepted from the desktop app only (an Electron user agent)");
+			refuse(Metrics::Refusal::Origin, 403, "Requests from origin 'null' are accepted from the desktop app only (an Electron user agent)");
 		response.set("Access-Control-Allow-Origin", origin);
 		response.set("Vary", "Origin");
 	}
@@ -127,7 +141,7 @@ void RequestGuard::admit(const Poco::Net::HTTPServerRequest& request, Poco::Net:
 		if (!accepted)
 		{
 			response.set("WWW-Authenticate", "Bearer realm=\"nash-llm-server\"");
-			throw HttpError(401, request.has("Authorization") || request.has("x-api-key") ? "The token is not valid"
+			refuse(Metrics::Refusal::Auth, 401, request.has("Authorization") || request.has("x-api-key") ? "The token is not valid"
 				: "A token is required (Authorization: Bearer <token>, or x-api-key: <token>)");
 		}
 	}

@@ -10,7 +10,9 @@
 #include "core/api/anthropic/MessagesHandler.h"
 #include "core/api/openai/ChatCompletionsHandler.h"
 #include "core/app/HealthHandler.h"
+#include "core/http/JsonHandler.h"
 #include "core/http/MethodNotAllowedHandler.h"
+#include "core/metrics/MetricsHandler.h"
 #include "core/app/ModelsHandler.h"
 #include "core/http/NotFoundHandler.h"
 #include "core/http/PreflightHandler.h"
@@ -61,6 +63,17 @@ bool RequestRouter::matches(const std::string& pattern, const std::string& path,
 }
 
 
+std::string RequestRouter::dialectOf(const std::string& pattern)
+{
+	if (pattern == "/v1/chat/completions") return "openai";
+	if (pattern.compare(0, 12, "/v1/messages") == 0) return "anthropic";
+	if (pattern == "/v1/chat/token_info") return "app";
+	// The app's chat turns come on the original's route; their handler says so.
+	if (pattern == "/v1/chat/completions/stream" || pattern == "/v1/chat/summarize" || pattern.compare(0, 8, "/v1/mcp/") == 0) return "nash";
+	return std::string();
+}
+
+
 Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
 {
 	std::string path;
@@ -82,7 +95,11 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::N
 		if (!matches(route.pattern, path, parameter)) continue;
 		// HEAD is GET without the body (ServerResponse leaves it out).
 		if (route.method == request.getMethod() || (route.method == "GET" && request.getMethod() == "HEAD"))
-			return route.create(_context, parameter);
+		{
+			Poco::Net::HTTPRequestHandler* handler = route.create(_context, parameter);
+			if (auto* jsonHandler = dynamic_cast<JsonHandler*>(handler)) jsonHandler->setRoute(route.pattern, dialectOf(route.pattern));
+			return handler;
+		}
 		if (allowed.find(route.method) == std::string::npos)
 			allowed += (allowed.empty() ? "" : ", ") + route.method;
 	}
@@ -138,6 +155,9 @@ std::vector<RequestRouter::Route> RequestRouter::standardRoutes()
 	}});
 	routes.push_back({"GET", "/health", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new HealthHandler(context));
+	}});
+	routes.push_back({"GET", "/metrics", [](ServerContext& context, const std::string&) {
+		return static_cast<Poco::Net::HTTPRequestHandler*>(new MetricsHandler(context));
 	}});
 	return routes;
 }

@@ -48,6 +48,10 @@ public:
 	static std::vector<Route> standardRoutes();
 		/// The server's endpoints.
 
+	static std::string dialectOf(const std::string& pattern);
+		/// The dialect a route's requests speak ("nash", "openai",
+		/// "anthropic", "app"), empty for the server's own endpoints.
+
 private:
 	ServerContext& _context;
 	std::vector<Route> _routes;

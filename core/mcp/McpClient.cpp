@@ -98,6 +98,12 @@ const std::string& McpClient::name() const
 }
 
 
+void McpClient::setObserver(McpObserver* observer)
+{
+	_observer.store(observer);
+}
+
+
 const std::vector<std::string>& McpClient::supportedProtocolVersions()
 {
 	static const std::vector<std::string> versions = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
@@ -169,7 +175,11 @@ std::shared_ptr<McpSession> McpClient::session(const CancellationToken* cancel)
 	}
 	_state = State::Connecting;
 	++_attempts;
+	bool restart = _startedBefore;
+	_startedBefore = true;
 	lock.unlock();
+	McpObserver* observer = _observer.load();
+	if (restart && observer) observer->mcpRestart(name());
 
 	std::shared_ptr<McpSession> connected;
 	try
@@ -369,6 +379,9 @@ void McpClient::reopen()
 		_state = State::Idle;
 		_failures = 0;
 		_nextAttempt = std::chrono::steady_clock::time_point();
+		// A start after shutdown() is the operator's, not a restart after
+		// the server ended or failed.
+		_startedBefore = false;
 	}
 	_condition.notify_all();
 }
@@ -406,7 +419,7 @@ void McpClient::invalidate(const std::string& listMethod)
 
 Poco::JSON::Array::Ptr McpClient::list(const std::string& method, const std::string& key, const std::string& capability, bool required, const CancellationToken* cancel)
 {
-	std::shared_ptr<McpSession> current = session(cancel);
+	std::shared_ptr<McpSession> current = sessionFor(method, cancel);
 	std::uint64_t generation = 0;
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
@@ -427,7 +440,7 @@ Poco::JSON::Array::Ptr McpClient::list(const std::string& method, const std::str
 	{
 		Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 		if (!cursor.empty()) params->set("cursor", cursor);
-		Poco::JSON::Object::Ptr page = resultObject(method, current->request(method, params, _settings.requestTimeout, cancel));
+		Poco::JSON::Object::Ptr page = resultObject(method, exchange(*current, method, params, _settings.requestTimeout, cancel));
 		Poco::JSON::Array::Ptr items = page->getArray(key);
 		if (!items && page->has(key))
 			throw McpError(502, "error", "MCP server '" + name() + "' answered " + method + " with '" + key + "' that is not an array");
@@ -442,7 +455,18 @@ Poco::JSON::Array::Ptr McpClient::list(const std::string& method, const std::str
 			throw McpError(502, "error", "MCP server '" + name() + "' repeated the cursor '" + cursor + "' while paging " + method);
 	}
 
+	std::set<std::string> toolNames;
+	if (method == "tools/list")
+	{
+		for (std::size_t i = 0; i < all->size(); ++i)
+		{
+			Poco::JSON::Object::Ptr tool = all->getObject(static_cast<unsigned>(i));
+			if (tool && tool->has("name") && tool->get("name").isString()) toolNames.insert(tool->get("name").extract<std::string>());
+		}
+	}
 	std::lock_guard<std::mutex> lock(_mutex);
+	// Even a stale list names tools the server did offer.
+	if (method == "tools/list") _listedTools.swap(toolNames);
 	// A list_changed that came while we were paging makes this list stale
 	// already: return it to this caller, but do not keep it.
 	if (_session == current && _generation[method] == generation) _cache[method] = all;
@@ -452,14 +476,73 @@ Poco::JSON::Array::Ptr McpClient::list(const std::string& method, const std::str
 
 Poco::Dynamic::Var McpClient::request(const std::string& method, const Poco::JSON::Object::Ptr& params, const std::string& capability, std::chrono::milliseconds timeout, const CancellationToken* cancel)
 {
-	std::shared_ptr<McpSession> current = session(cancel);
+	std::shared_ptr<McpSession> current = sessionFor(method, cancel);
 	if (!capability.empty())
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		if (!_capabilities || !_capabilities->has(capability))
 			throw McpError::notSupported("MCP server '" + name() + "' does not offer " + capability);
 	}
-	return current->request(method, params, timeout, cancel);
+	return exchange(*current, method, params, timeout, cancel);
+}
+
+
+std::shared_ptr<McpSession> McpClient::sessionFor(const std::string& method, const CancellationToken* cancel)
+{
+	auto started = std::chrono::steady_clock::now();
+	try
+	{
+		return session(cancel);
+	}
+	catch (McpError& exc)
+	{
+		// The caller's request failed for want of a connection (down, in
+		// its back-off, shut down, handshake failed) or was cancelled while
+		// waiting for one: counted like one the server failed.
+		reportCall(method, outcomeOf(exc), started);
+		throw;
+	}
+}
+
+
+Poco::Dynamic::Var McpClient::exchange(McpSession& session, const std::string& method, const Poco::JSON::Object::Ptr& params,
+	std::chrono::milliseconds timeout, const CancellationToken* cancel)
+{
+	auto started = std::chrono::steady_clock::now();
+	Poco::Dynamic::Var result;
+	try
+	{
+		result = session.request(method, params, timeout, cancel);
+	}
+	catch (McpError& exc)
+	{
+		reportCall(method, outcomeOf(exc), started);
+		throw;
+	}
+	reportCall(method, "ok", started);
+	return result;
+}
+
+
+void McpClient::reportCall(const std::string& method, const std::string& outcome, std::chrono::steady_clock::time_point started) const
+{
+	McpObserver* observer = _observer.load();
+	if (!observer) return;
+	std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - started;
+	observer->mcpCall(name(), method, outcome, seconds.count());
+}
+
+
+std::string McpClient::outcomeOf(const McpError& error)
+{
+	switch (error.httpStatus())
+	{
+	case 499: return "cancelled";
+	case 503: return "unavailable";
+	case 504: return "timeout";
+	// 502: a JSON-RPC error, or an answer that cannot be used.
+	default: return "error";
+	}
 }
 
 
@@ -497,11 +580,37 @@ Poco::JSON::Array::Ptr McpClient::listResourceTemplates(const CancellationToken*
 
 Poco::JSON::Object::Ptr McpClient::callTool(const std::string& toolName, const Poco::JSON::Object::Ptr& arguments, const CancellationToken* cancel)
 {
+	McpObserver* observer = _observer.load();
+	std::string label = "other";
+	if (observer)
+	{
+		// Named only when the server listed it: the name comes from our
+		// caller, who must not be able to grow the observer's label sets.
+		// Decided before the call, which may end the connection.
+		std::lock_guard<std::mutex> lock(_mutex);
+		if (_listedTools.count(toolName)) label = toolName;
+	}
 	Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 	params->set("name", toolName);
 	params->set("arguments", arguments ? arguments : Poco::JSON::Object::Ptr(new Poco::JSON::Object));
-	Poco::JSON::Object::Ptr result = resultObject("tools/call", request("tools/call", params, "tools", _settings.toolTimeout, cancel));
+	Poco::JSON::Object::Ptr result;
+	try
+	{
+		result = resultObject("tools/call", request("tools/call", params, "tools", _settings.toolTimeout, cancel));
+	}
+	catch (McpError& exc)
+	{
+		// 501: a server without tools, which was never asked.
+		if (observer && exc.httpStatus() != 501) observer->mcpToolCall(name(), label, outcomeOf(exc));
+		throw;
+	}
 	if (!result->has("isError")) result->set("isError", false);
+	if (observer)
+	{
+		Poco::Dynamic::Var isError = result->get("isError");
+		bool failed = isError.isBoolean() && isError.extract<bool>();
+		observer->mcpToolCall(name(), label, failed ? "tool_error" : "ok");
+	}
 	return result;
 }
 

@@ -11,6 +11,7 @@
 #define Nash_McpClient_INCLUDED
 
 
+#include "McpObserver.h"
 #include "McpServerSettings.h"
 #include "McpSession.h"
 #include "Nash/CancellationToken.h"
@@ -18,12 +19,14 @@
 #include "Poco/JSON/Array.h"
 #include "Poco/JSON/Object.h"
 #include "Poco/Logger.h"
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +50,10 @@ class McpClient
 	///
 	/// All methods are safe to call from many threads. Every error is an
 	/// McpError.
+	///
+	/// With an observer, every request to the server (not the initialize
+	/// handshake, not notifications), every restart and every tools/call is
+	/// reported to it; never arguments or results.
 {
 public:
 	McpClient(const McpServerSettings& settings, std::unique_ptr<McpTransport> transport, const std::string& setupError = std::string());
@@ -61,6 +68,11 @@ public:
 
 	const McpServerSettings& settings() const;
 	const std::string& name() const;
+
+	void setObserver(McpObserver* observer);
+		/// Where requests, restarts and tool calls are reported; null (the
+		/// default) reports nothing. May be called at any time; observer
+		/// must outlive its use by this client.
 
 	static const std::vector<std::string>& supportedProtocolVersions();
 		/// Newest first; the first is the one we offer.
@@ -117,6 +129,16 @@ private:
 
 	std::shared_ptr<McpSession> session(const CancellationToken* cancel);
 	std::shared_ptr<McpSession> connectOnce(const CancellationToken* cancel);
+	std::shared_ptr<McpSession> sessionFor(const std::string& method, const CancellationToken* cancel);
+		/// session() for a request of method: not getting one counts as the
+		/// request failing.
+	Poco::Dynamic::Var exchange(McpSession& session, const std::string& method, const Poco::JSON::Object::Ptr& params,
+		std::chrono::milliseconds timeout, const CancellationToken* cancel);
+		/// session.request(), reported to the observer: the one place where
+		/// a request of ours is answered or fails (initialize aside).
+	void reportCall(const std::string& method, const std::string& outcome, std::chrono::steady_clock::time_point started) const;
+	static std::string outcomeOf(const McpError& error);
+		/// The observer's outcome for the error of a request.
 	Poco::JSON::Array::Ptr list(const std::string& method, const std::string& key, const std::string& capability, bool required, const CancellationToken* cancel);
 	Poco::Dynamic::Var request(const std::string& method, const Poco::JSON::Object::Ptr& params, const std::string& capability, std::chrono::milliseconds timeout, const CancellationToken* cancel);
 	Poco::JSON::Object::Ptr resultObject(const std::string& method, const Poco::Dynamic::Var& result) const;
@@ -150,6 +172,13 @@ private:
 	std::chrono::steady_clock::time_point _connectedAt;
 	std::map<std::string, Poco::JSON::Array::Ptr> _cache;
 	std::map<std::string, std::uint64_t> _generation;
+	bool _startedBefore = false;
+		// A connection was tried since the construction or reopen(): the
+		// next attempt is a restart.
+	std::set<std::string> _listedTools;
+		// The names of the last complete tools/list: the only tool names the
+		// observer gets. Kept over reconnects and list_changed, unlike the cache.
+	std::atomic<McpObserver*> _observer{nullptr};
 };
 
 

@@ -147,6 +147,14 @@ McpManager::~McpManager()
 }
 
 
+void McpManager::setObserver(McpObserver* observer)
+{
+	// The clients report themselves: only they see each request, restart
+	// and tool list.
+	for (auto& client: _clients) client->setObserver(observer);
+}
+
+
 void McpManager::start()
 {
 	std::lock_guard<std::mutex> lock(_mutex);

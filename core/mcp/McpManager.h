@@ -10,6 +10,7 @@
 #define Nash_McpManager_INCLUDED
 
 
+#include "McpObserver.h"
 #include "McpServerSettings.h"
 #include "Nash/CancellationToken.h"
 #include "Nash/McpTransport.h"
@@ -60,6 +61,11 @@ public:
 
 	McpManager(const McpManager&) = delete;
 	McpManager& operator = (const McpManager&) = delete;
+
+	void setObserver(McpObserver* observer);
+		/// Reports every server's requests (not initialize), restarts and
+		/// tool calls to observer; null reports nothing. Safe at any time;
+		/// observer must outlive the manager or be replaced before it goes.
 
 	void start();
 		/// Connects every enabled server in the background and returns at

@@ -18,6 +18,7 @@
 
 
 using NashUpstream::JsonFields;
+using Failure = NashUpstream::UpstreamObserver::Failure;
 
 
 namespace Nash {
@@ -381,6 +382,14 @@ void AnthropicBackend::configure(const std::string& instanceName, const Poco::Ut
 	if (!_apiKey.empty()) upstream.headers.emplace_back("x-api-key", _apiKey);
 	upstream.headers.emplace_back("anthropic-version", version);
 	_client.reset(new NashUpstream::UpstreamClient(upstream));
+	_client->setObserver(_observer);
+}
+
+
+void AnthropicBackend::observeUpstream(NashUpstream::UpstreamObserver* observer)
+{
+	_observer = observer;
+	if (_client) _client->setObserver(observer);
 }
 
 
@@ -467,10 +476,10 @@ void AnthropicBackend::streamChat(const ChatRequest& request, ChatEventSink& sin
 	}
 	catch (Poco::DataFormatException& exc)
 	{
-		call.fail(call.provider() + " sent an unusable stream: " + exc.message());
+		call.fail(Failure::Malformed, call.provider() + " sent an unusable stream: " + exc.message());
 	}
 	if (!complete) return;
-	if (!stream.isComplete()) call.fail(call.provider() + " ended the stream before it was complete (no message_stop)");
+	if (!stream.isComplete()) call.fail(Failure::Cut, call.provider() + " ended the stream before it was complete (no message_stop)");
 }
 
 
@@ -483,7 +492,7 @@ ChatResult AnthropicBackend::complete(const ChatRequest& request, const Cancella
 	Poco::JSON::Object::Ptr answer = call.readJson(*exchange, 64 * 1024 * 1024);
 
 	Poco::JSON::Array::Ptr content = answer->getArray("content");
-	if (!content) call.fail(call.provider() + " answered without content");
+	if (!content) call.fail(Failure::Malformed, call.provider() + " answered without content");
 	ChatResult result;
 	for (std::size_t i = 0; i < content->size(); ++i)
 	{

@@ -10,6 +10,7 @@
 #include "NashUpstream/ModelCatalog.h"
 #include "NashUpstream/ProviderCall.h"
 #include "NashUpstream/UpstreamClient.h"
+#include "NashUpstream/UpstreamObserver.h"
 #include "Nash/ModelBackend.h"
 #include "Poco/JSON/Object.h"
 #include <memory>
@@ -19,7 +20,7 @@
 namespace Nash {
 
 
-class AnthropicBackend: public ModelBackend
+class AnthropicBackend: public ModelBackend, public NashUpstream::ObservableUpstream
 	/// Anthropic's Messages API (POST {base_url}/v1/messages).
 	///
 	/// The conversation arrives in OpenAI's shape and is translated: system
@@ -47,6 +48,9 @@ public:
 	bool acceptsAnyModel() const override;
 	void streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation) override;
 	ChatResult complete(const ChatRequest& request, const CancellationToken& cancellation) override;
+	void observeUpstream(NashUpstream::UpstreamObserver* observer) override;
+		/// Counts the exchanges of streamChat() and complete(), before or
+		/// after configure().
 
 	Poco::JSON::Object::Ptr requestBody(const ChatRequest& request, bool stream) const;
 		/// The JSON sent upstream for request. Throws Nash::BackendException
@@ -66,6 +70,8 @@ private:
 	NashUpstream::ModelCatalog _catalog;
 	NashUpstream::HeaderList _headers;
 	std::unique_ptr<NashUpstream::UpstreamClient> _client;
+	NashUpstream::UpstreamObserver* _observer = nullptr;
+		// Kept for the client configure() makes.
 };
 
 

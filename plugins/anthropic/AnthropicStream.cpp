@@ -8,6 +8,7 @@
 
 
 using NashUpstream::JsonFields;
+using Failure = NashUpstream::UpstreamObserver::Failure;
 
 
 namespace Nash {
@@ -108,7 +109,7 @@ void AnthropicStream::blockDelta(const Poco::JSON::Object::Ptr& data)
 		Poco::Nullable<long long> index = JsonFields::integer(data, "index");
 		auto it = _toolCallOfBlock.find(index.isNull() ? -1 : index.value());
 		if (it == _toolCallOfBlock.end())
-			_call.fail(_call.provider() + " sent tool input for content block " + (index.isNull() ? std::string("(none)") : std::to_string(index.value())) + ", which is no tool call");
+			_call.fail(Failure::Malformed, _call.provider() + " sent tool input for content block " + (index.isNull() ? std::string("(none)") : std::to_string(index.value())) + ", which is no tool call");
 		ToolCallDelta fragment;
 		fragment.index = it->second;
 		fragment.argumentsFragment = JsonFields::string(delta, "partial_json");
@@ -146,7 +147,7 @@ void AnthropicStream::error(const Poco::JSON::Object::Ptr& data)
 	// The status Anthropic gives these errors before a stream begins, so
 	// that a client hears "overloaded" or "rate limited" either way.
 	int status = type == "overloaded_error" ? 529 : type == "rate_limit_error" ? 429 : 0;
-	_call.fail(_call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message), status);
+	_call.fail(Failure::Status, _call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message), status);
 }
 
 

@@ -20,6 +20,7 @@
 
 
 using NashUpstream::JsonFields;
+using Failure = NashUpstream::UpstreamObserver::Failure;
 
 
 namespace Nash {
@@ -194,6 +195,14 @@ void OllamaBackend::configure(const std::string& instanceName, const Poco::Util:
 			_catalog.models.insert(_catalog.models.begin(), _catalog.defaultModel);
 	}
 	_client.reset(new NashUpstream::UpstreamClient(upstream));
+	_client->setObserver(_observer);
+}
+
+
+void OllamaBackend::observeUpstream(NashUpstream::UpstreamObserver* observer)
+{
+	_observer = observer;
+	if (_client) _client->setObserver(observer);
 }
 
 
@@ -202,7 +211,9 @@ bool OllamaBackend::discoverModels(const NashUpstream::UpstreamSettings& upstrea
 	/// Asks the server which models it has. Returns false when it does not
 	/// answer at all; an answer that lists nothing usable leaves names empty.
 	/// A client of its own, because this one must not wait or retry long:
-	/// it runs while the server starts.
+	/// it runs while the server starts. Without the observer, too: it is
+	/// no call of a client's, and counting a missing Ollama at start as a
+	/// failed exchange would only blur the metrics.
 {
 	NashUpstream::UpstreamSettings settings = upstream;
 	settings.connectTimeout = timeout;
@@ -321,12 +332,12 @@ void OllamaBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, 
 	}
 	catch (Poco::DataFormatException& exc)
 	{
-		call.fail(call.provider() + " sent an unusable stream: " + exc.message());
+		call.fail(Failure::Malformed, call.provider() + " sent an unusable stream: " + exc.message());
 	}
 	if (!complete) return;
 	// The final line may lack its newline.
 	parser.finish();
-	if (!stream.isComplete()) call.fail(call.provider() + " ended the stream before it was complete (no line with \"done\": true)");
+	if (!stream.isComplete()) call.fail(Failure::Cut, call.provider() + " ended the stream before it was complete (no line with \"done\": true)");
 }
 
 
@@ -339,9 +350,9 @@ ChatResult OllamaBackend::complete(const ChatRequest& request, const Cancellatio
 	Poco::JSON::Object::Ptr answer = call.readJson(*exchange, 64 * 1024 * 1024);
 
 	std::string error = OllamaStream::errorOf(answer);
-	if (!error.empty()) call.fail(call.provider() + " reported an error: " + error);
+	if (!error.empty()) call.fail(Failure::Status, call.provider() + " reported an error: " + error);
 	Poco::JSON::Object::Ptr message = answer->getObject("message");
-	if (!message) call.fail(call.provider() + " answered without a message");
+	if (!message) call.fail(Failure::Malformed, call.provider() + " answered without a message");
 	ChatResult result;
 	result.content = JsonFields::string(message, "content");
 	Poco::JSON::Array::Ptr toolCalls = message->getArray("tool_calls");

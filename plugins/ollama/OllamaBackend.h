@@ -10,6 +10,7 @@
 #include "NashUpstream/ModelCatalog.h"
 #include "NashUpstream/ProviderCall.h"
 #include "NashUpstream/UpstreamClient.h"
+#include "NashUpstream/UpstreamObserver.h"
 #include "Nash/ModelBackend.h"
 #include "Poco/JSON/Object.h"
 #include <memory>
@@ -20,7 +21,7 @@
 namespace Nash {
 
 
-class OllamaBackend: public ModelBackend
+class OllamaBackend: public ModelBackend, public NashUpstream::ObservableUpstream
 	/// Ollama's native API (POST {base_url}/api/chat, streamed as NDJSON),
 	/// rather than its OpenAI-compatible /v1, which the openai plugin already
 	/// reaches: the native one takes Ollama's own message fields (images,
@@ -47,6 +48,9 @@ public:
 	bool acceptsAnyModel() const override;
 	void streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation) override;
 	ChatResult complete(const ChatRequest& request, const CancellationToken& cancellation) override;
+	void observeUpstream(NashUpstream::UpstreamObserver* observer) override;
+		/// Counts the exchanges of streamChat() and complete(), before or
+		/// after configure().
 
 	Poco::JSON::Object::Ptr requestBody(const ChatRequest& request, bool stream) const;
 		/// The JSON sent upstream for request. Throws Nash::BackendException
@@ -71,6 +75,8 @@ private:
 	std::string _apiKey;
 	NashUpstream::ModelCatalog _catalog;
 	std::unique_ptr<NashUpstream::UpstreamClient> _client;
+	NashUpstream::UpstreamObserver* _observer = nullptr;
+		// Kept for the client configure() makes.
 };
 
 

@@ -10,6 +10,7 @@
 
 
 using NashUpstream::JsonFields;
+using Failure = NashUpstream::UpstreamObserver::Failure;
 
 
 namespace Nash {
@@ -56,7 +57,7 @@ void OllamaStream::handle(const Poco::JSON::Object::Ptr& line)
 {
 	if (_complete || line.isNull()) return;
 	std::string error = errorOf(line);
-	if (!error.empty()) _call.fail(_call.provider() + " reported an error mid-stream: " + error);
+	if (!error.empty()) _call.fail(Failure::Status, _call.provider() + " reported an error mid-stream: " + error);
 
 	Poco::JSON::Object::Ptr message = line->getObject("message");
 	std::string content = JsonFields::string(message, "content");

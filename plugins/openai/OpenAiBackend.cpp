@@ -16,6 +16,7 @@
 
 
 using NashUpstream::JsonFields;
+using Failure = NashUpstream::UpstreamObserver::Failure;
 
 
 namespace Nash {
@@ -154,6 +155,14 @@ void OpenAiBackend::configure(const std::string& instanceName, const Poco::Util:
 	Poco::StringTokenizer extra(section.getString("pass_fields", ""), ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
 	_passFields.insert(extra.begin(), extra.end());
 	_client.reset(new NashUpstream::UpstreamClient(upstream));
+	_client->setObserver(_observer);
+}
+
+
+void OpenAiBackend::observeUpstream(NashUpstream::UpstreamObserver* observer)
+{
+	_observer = observer;
+	if (_client) _client->setObserver(observer);
 }
 
 
@@ -221,7 +230,7 @@ void OpenAiBackend::handleChunk(NashUpstream::ProviderCall& call, const Poco::JS
 	if (chunk->has("error"))
 	{
 		std::string message = chunk->isObject("error") ? stringField(chunk->getObject("error"), "message") : stringField(chunk, "error");
-		call.fail(call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message));
+		call.fail(Failure::Status, call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message));
 	}
 	if (chunk->isObject("usage")) sink.usage(usageOf(chunk->getObject("usage")));
 	Poco::JSON::Array::Ptr choices = chunk->getArray("choices");
@@ -296,10 +305,10 @@ void OpenAiBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, 
 	}
 	catch (Poco::DataFormatException& exc)
 	{
-		call.fail(call.provider() + " sent an unusable stream: " + exc.message());
+		call.fail(Failure::Malformed, call.provider() + " sent an unusable stream: " + exc.message());
 	}
 	if (!complete) return;
-	if (!done) call.fail(call.provider() + " ended the stream before it was complete (no [DONE])");
+	if (!done) call.fail(Failure::Cut, call.provider() + " ended the stream before it was complete (no [DONE])");
 }
 
 
@@ -315,7 +324,7 @@ ChatResult OpenAiBackend::complete(const ChatRequest& request, const Cancellatio
 	Poco::JSON::Array::Ptr choices = answer->getArray("choices");
 	Poco::JSON::Object::Ptr choice = choices && choices->size() > 0 ? choices->getObject(0) : nullptr;
 	Poco::JSON::Object::Ptr message = choice ? choice->getObject("message") : nullptr;
-	if (!message) call.fail(call.provider() + " answered without choices[0].message");
+	if (!message) call.fail(Failure::Malformed, call.provider() + " answered without choices[0].message");
 	result.content = stringField(message, "content");
 	result.finishReason = stringField(choice, "finish_reason");
 	if (answer->isObject("usage")) result.usage = usageOf(answer->getObject("usage"));

@@ -10,6 +10,7 @@
 #include "NashUpstream/ModelCatalog.h"
 #include "NashUpstream/ProviderCall.h"
 #include "NashUpstream/UpstreamClient.h"
+#include "NashUpstream/UpstreamObserver.h"
 #include "Nash/ModelBackend.h"
 #include "Poco/JSON/Object.h"
 #include <memory>
@@ -20,7 +21,7 @@
 namespace Nash {
 
 
-class OpenAiBackend: public ModelBackend
+class OpenAiBackend: public ModelBackend, public NashUpstream::ObservableUpstream
 	/// The OpenAI Chat Completions API (POST {base_url}/chat/completions), and
 	/// with it every OpenAI-compatible server: vLLM, llama.cpp's server,
 	/// LM Studio, OpenRouter, Groq, Ollama's /v1 ...
@@ -38,6 +39,9 @@ public:
 	bool acceptsAnyModel() const override;
 	void streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation) override;
 	ChatResult complete(const ChatRequest& request, const CancellationToken& cancellation) override;
+	void observeUpstream(NashUpstream::UpstreamObserver* observer) override;
+		/// Counts the exchanges of streamChat() and complete(), before or
+		/// after configure().
 
 	Poco::JSON::Object::Ptr requestBody(const ChatRequest& request, bool stream) const;
 		/// The JSON sent upstream for request.
@@ -52,6 +56,8 @@ private:
 	bool _streamUsage = true;
 	std::set<std::string> _passFields;
 	std::unique_ptr<NashUpstream::UpstreamClient> _client;
+	NashUpstream::UpstreamObserver* _observer = nullptr;
+		// Kept for the client configure() makes.
 };
 
 

@@ -3,13 +3,14 @@
 //
 // McpManager against the demo server, through the mcp_stdio plugin library
 // as the server loads it (Poco::ClassLoader): listing, calls, errors, a
-// server that dies or hangs, and the shutdown.
+// server that dies or hangs, the shutdown, and what an McpObserver is told.
 //
 
 
 #include "McpError.h"
 #include "McpManager.h"
 #include "McpServerSettings.h"
+#include "RecordingObserver.h"
 #include "TestEnvironment.h"
 #include "Nash/Plugin.h"
 #include "Poco/ClassLoader.h"
@@ -84,6 +85,7 @@ class McpDemoServerTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testStopReapsServers);
 	CPPUNIT_TEST(testTwoServers);
 	CPPUNIT_TEST(testFromMcpConfigJson);
+	CPPUNIT_TEST(testObserverSeesCrashAndRestart);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -301,6 +303,40 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("ok"), text(call("call_tool", R"({"tool_name": "echo", "args": {"message": "ok"}})")));
 	}
 
+	void testObserverSeesCrashAndRestart()
+	{
+		_manager.reset(new Nash::McpManager({demo("demo", {"--test-tools"})}, createTransport));
+		_manager->setObserver(&_observer);
+		_manager->start();
+		call("call_tool", R"({"tool_name": "pid"})");
+		expect(503, "error", "", [this] { call("call_tool", R"({"tool_name": "crash"})"); });
+		CPPUNIT_ASSERT(NashTest::waitUntil([this] { return !_manager->health()->getObject(0)->getValue<bool>("connected"); }, 5s));
+		CPPUNIT_ASSERT(_observer.restarts().empty());
+		auto failed = call("call_tool", R"({"tool_name": "add", "args": {"a": "two"}})").extract<Poco::JSON::Object::Ptr>();
+		CPPUNIT_ASSERT(failed->getValue<bool>("isError"));
+
+		CPPUNIT_ASSERT(_observer.restarts() == std::vector<std::string>({"demo"}));
+		auto tools = _observer.toolCalls();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), tools.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("pid"), tools[0].tool);
+		CPPUNIT_ASSERT_EQUAL(std::string("ok"), tools[0].outcome);
+		CPPUNIT_ASSERT_EQUAL(std::string("crash"), tools[1].tool);
+		CPPUNIT_ASSERT_EQUAL(std::string("unavailable"), tools[1].outcome);
+		CPPUNIT_ASSERT_EQUAL(std::string("add"), tools[2].tool);
+		CPPUNIT_ASSERT_EQUAL(std::string("tool_error"), tools[2].outcome);
+		auto calls = _observer.calls("tools/call");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), calls.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("unavailable"), calls[1].outcome);
+		CPPUNIT_ASSERT_EQUAL(std::string("ok"), calls[2].outcome);
+		for (const auto& list: _observer.calls("tools/list"))
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("demo"), list.server);
+			CPPUNIT_ASSERT_EQUAL(std::string("ok"), list.outcome);
+			CPPUNIT_ASSERT(list.seconds >= 0.0);
+		}
+		CPPUNIT_ASSERT(_observer.calls("initialize").empty());
+	}
+
 private:
 	static Nash::McpServerSettings demo(const std::string& name, const std::vector<std::string>& demoArgs)
 	{
@@ -344,6 +380,8 @@ private:
 		return out.str();
 	}
 
+	NashTest::RecordingObserver _observer;
+		// Before _manager: outlives the clients that report to it.
 	std::unique_ptr<Nash::McpManager> _manager;
 };
 

@@ -4,11 +4,13 @@
 # fake upstream) and against Portkey's gateway, in one run, on loopback only.
 #
 #   bash tools/bench/run.sh [--quick] [--out=FILE] [--no-portkey] [--no-wrk]
-#                           [--upstream=bench|tests]
+#                           [--upstream=bench|tests] [--no-metrics]
 #
 # --upstream: bench (default) is tools/bench's epoll fake upstream; tests is
 # tests/fake_upstream (a thread per stream; it spins during pauses, so it
 # limits the paced and many-stream scenarios on a small machine).
+# --no-metrics: the server runs with [metrics] enabled = false, to measure
+# what counting requests costs (run once with and once without).
 # --quick: about a minute and a half (short runs, 200 open streams instead of
 # 1000 and 10000). A full run takes under five minutes. Prints a markdown
 # table and writes every measurement as JSON (the path is printed at the end).
@@ -28,6 +30,7 @@ QUICK=0
 OUT=""
 USE_PORTKEY=1
 USE_WRK=1
+METRICS=true
 UPSTREAM=bench
 for arg in "$@"; do
     case "$arg" in
@@ -35,6 +38,7 @@ for arg in "$@"; do
         --out=*) OUT="${arg#--out=}" ;;
         --no-portkey) USE_PORTKEY=0 ;;
         --no-wrk) USE_WRK=0 ;;
+        --no-metrics) METRICS=false ;;
         --upstream=bench|--upstream=tests) UPSTREAM="${arg#--upstream=}" ;;
         -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
@@ -170,6 +174,8 @@ plugin = echo
 delay_ms = 0
 [mcp.demo]
 enabled = false
+[metrics]
+enabled = $METRICS
 [logging]
 loggers.root.level = information
 loggers.access.name = nash.access

@@ -10,6 +10,7 @@
 #include "core/chat/ToolLoop.h"
 #include "core/http/RequestBody.h"
 #include "core/http/SseWriter.h"
+#include "core/metrics/Metrics.h"
 #include "NashUpstream/Redaction.h"
 #include "Poco/AutoPtr.h"
 #include "Poco/DateTimeFormatter.h"
@@ -139,7 +140,9 @@ void AppChatHandler::answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
 	}
 	AppChatRequest app = AppChatRequest::from(object);
 	std::string plugin = pluginFor(app.provider, app.model);
-	entry.backend = "app:" + (plugin.empty() ? app.provider : plugin);
+	entry.dialect = "app";
+	// The provider is the client's word: only a plugin's name labels metrics.
+	entry.backend = "app:" + (plugin.empty() ? std::string("unsupported") : plugin);
 	entry.model = app.model;
 	auto slot = holdStreamSlot(response);
 
@@ -202,7 +205,7 @@ void AppChatHandler::answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
 		return refuse("APIConnectionError: the tools of the MCP servers could not be listed: " + exc.message());
 	}
 
-	ToolLoopSettings loopSettings = toolLoopSettings();
+	ToolLoopSettings loopSettings = toolLoopSettings(entry);
 	loopSettings.oneToolPerAnswer = true;
 	loopSettings.shortenOldResults = true;
 	ToolLoop loop(loopSettings);
@@ -281,6 +284,7 @@ std::unique_ptr<ModelBackend> AppChatHandler::backendFor(const AppChatRequest& a
 	std::unique_ptr<ModelBackend> backend = context().plugins.createBackend(plugin);
 	if (!backend) throw Poco::NotFoundException("the " + plugin + " plugin offers no backend");
 	backend->configure("app", *section);
+	Metrics::observeBackend(*backend, "app:" + plugin);
 	return backend;
 }
 

@@ -239,7 +239,7 @@ void ChatStreamHandler::runToolLoop(const BackendRoute& route, ChatRequest& requ
 		return;
 	}
 
-	ToolLoopSettings loopSettings = toolLoopSettings();
+	ToolLoopSettings loopSettings = toolLoopSettings(entry);
 	ToolLoop loop(loopSettings);
 	StreamingSink sink(writer, *cancellation, entry);
 	ToolLoopEvents events(sink);

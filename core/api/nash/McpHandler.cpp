@@ -35,6 +35,7 @@ void McpHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSe
 	Poco::Dynamic::Var result;
 	try
 	{
+		RequestMeter::Wait wait(&entry.meter);
 		result = context().mcp->call(_method, args, *cancellation);
 	}
 	catch (Poco::Exception&)

@@ -38,6 +38,7 @@ void SummarizeHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	BackendRoute route = context().backends.resolve(modelSpec);
 	entry.backend = route.backendName;
 	entry.model = route.model;
+	entry.modelLabel = route.modelLabel;
 
 	auto cancellation = std::make_shared<CancellationToken>();
 	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
@@ -45,7 +46,7 @@ void SummarizeHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	Poco::JSON::Object::Ptr answer;
 	try
 	{
-		answer = summarizer.summarize(route, messages, sessionId, *cancellation);
+		answer = summarizer.summarize(route, messages, sessionId, *cancellation, &entry.meter);
 	}
 	catch (Poco::Exception&)
 	{

@@ -7,6 +7,7 @@
 #include "NashUpstream/UpstreamError.h"
 #include "Nash/BackendException.h"
 #include "Poco/JSON/Parser.h"
+#include "Poco/Exception.h"
 
 
 namespace NashUpstream {
@@ -32,9 +33,28 @@ void ProviderCall::fail(const std::string& message, int upstreamStatus) const
 }
 
 
+void ProviderCall::fail(UpstreamObserver::Failure kind, const std::string& message, int upstreamStatus) const
+{
+	count(kind);
+	fail(message, upstreamStatus);
+}
+
+
+void ProviderCall::count(UpstreamObserver::Failure kind) const
+{
+	// A backend may find more than one thing wrong on the way out (a broken
+	// stream, then its missing end): the first is the call's failure.
+	if (_failureCounted) return;
+	_failureCounted = true;
+	if (_cancellation && _cancellation->isCancelled()) return;
+	if (UpstreamObserver* observer = _client.observer()) observer->upstreamFailure(kind);
+}
+
+
 std::unique_ptr<UpstreamExchange> ProviderCall::open(const std::string& method, const std::string& path, const std::string& body,
 	const HeaderList& headers, const Nash::CancellationToken& cancellation)
 {
+	_cancellation = &cancellation;
 	std::unique_ptr<UpstreamExchange> exchange;
 	try
 	{
@@ -42,6 +62,8 @@ std::unique_ptr<UpstreamExchange> ProviderCall::open(const std::string& method, 
 	}
 	catch (Poco::Exception& exc)
 	{
+		// send() counted its failure itself (none when cancelled).
+		_failureCounted = true;
 		fail(_provider + " request failed: " + exc.message());
 	}
 	if (exchange->status() / 100 != 2)
@@ -55,7 +77,7 @@ std::unique_ptr<UpstreamExchange> ProviderCall::open(const std::string& method, 
 		{
 			// The status says enough when the body cannot be read.
 		}
-		fail(UpstreamError::describeStatus(_provider, exchange->status(), exchange->reason(), errorBody), exchange->status());
+		fail(UpstreamObserver::Failure::Status, UpstreamError::describeStatus(_provider, exchange->status(), exchange->reason(), errorBody), exchange->status());
 	}
 	return exchange;
 }
@@ -86,10 +108,15 @@ bool ProviderCall::pump(UpstreamExchange& exchange, const std::function<void(con
 		{
 			n = exchange.read(buffer, sizeof(buffer));
 		}
+		catch (Poco::TimeoutException& exc)
+		{
+			if (exchange.isCancelled()) return false;
+			fail(UpstreamObserver::Failure::Timeout, _provider + " stream broke off: " + exc.message());
+		}
 		catch (Poco::Exception& exc)
 		{
 			if (exchange.isCancelled()) return false;
-			fail(_provider + " stream broke off: " + exc.message());
+			fail(UpstreamObserver::Failure::Cut, _provider + " stream broke off: " + exc.message());
 		}
 		if (exchange.isCancelled()) return false;
 		if (n == 0) return true;
@@ -105,10 +132,21 @@ Poco::JSON::Object::Ptr ProviderCall::readJson(UpstreamExchange& exchange, std::
 	{
 		body = exchange.readAll(limit);
 	}
+	catch (Poco::TimeoutException& exc)
+	{
+		if (exchange.isCancelled()) fail(_provider + " request was cancelled");
+		fail(UpstreamObserver::Failure::Timeout, _provider + " answer could not be read: " + exc.message());
+	}
+	catch (Poco::DataFormatException& exc)
+	{
+		// Larger than the limit.
+		if (exchange.isCancelled()) fail(_provider + " request was cancelled");
+		fail(UpstreamObserver::Failure::Malformed, _provider + " answer could not be read: " + exc.message());
+	}
 	catch (Poco::Exception& exc)
 	{
 		if (exchange.isCancelled()) fail(_provider + " request was cancelled");
-		fail(_provider + " answer could not be read: " + exc.message());
+		fail(UpstreamObserver::Failure::Cut, _provider + " answer could not be read: " + exc.message());
 	}
 	return parseJson(body);
 }
@@ -125,7 +163,7 @@ Poco::JSON::Object::Ptr ProviderCall::parseJson(const std::string& text)
 	catch (Poco::Exception&)
 	{
 	}
-	fail(_provider + " sent data that is not a JSON object: " + UpstreamError::snippet(text));
+	fail(UpstreamObserver::Failure::Malformed, _provider + " sent data that is not a JSON object: " + UpstreamError::snippet(text));
 }
 
 

@@ -19,6 +19,7 @@
 #include "Poco/String.h"
 #include "Poco/Timestamp.h"
 #include <algorithm>
+#include <chrono>
 
 
 namespace NashUpstream {
@@ -67,6 +68,79 @@ bool isConnectError(const Poco::Exception& exc)
 		dynamic_cast<const Poco::Net::HostNotFoundException*>(&exc) ||
 		dynamic_cast<const Poco::Net::NoAddressFoundException*>(&exc) ||
 		dynamic_cast<const Poco::Net::NetException*>(&exc);
+}
+
+
+UpstreamObserver::Failure failureOf(const Poco::Exception& exc, bool sent)
+	/// The kind of a failure of send() that is no timeout: without the
+	/// request out there was no connection; with it, the connection broke
+	/// before the head, or the head was no HTTP.
+{
+	if (!sent) return UpstreamObserver::Failure::Connect;
+	if (dynamic_cast<const Poco::Net::MessageException*>(&exc)) return UpstreamObserver::Failure::Malformed;
+	return UpstreamObserver::Failure::Cut;
+}
+
+
+class ConnectionCounter
+	/// How many connections a session opened. Poco connects a session on its
+	/// first request, but also silently reconnects a kept-alive one, when
+	/// its keep-alive timeout passed or the first write on it failed; only
+	/// the session itself knows whether the request went out on the
+	/// connection it had.
+{
+public:
+	virtual ~ConnectionCounter() = default;
+
+	unsigned connections() const
+	{
+		return _connections;
+	}
+
+protected:
+	unsigned _connections = 0;
+};
+
+
+template <class Session>
+class CountingSession: public Session, public ConnectionCounter
+	/// An HTTP(S) client session that counts its connections: every
+	/// (re)connection of Poco's goes through the virtual connect().
+{
+public:
+	using Session::Session;
+
+protected:
+	void connect(const Poco::Net::SocketAddress& address) override
+	{
+		Session::connect(address);
+		++_connections;
+	}
+};
+
+
+unsigned connectionsOf(const Poco::Net::HTTPClientSession& session)
+{
+	const auto* counter = dynamic_cast<const ConnectionCounter*>(&session);
+	return counter ? counter->connections() : 0;
+}
+
+
+bool isQuiet(Poco::Net::HTTPClientSession& session)
+	/// Whether an idle kept-alive connection is fit for the next request:
+	/// connected, with nothing to read. Readable, the upstream closed it (its
+	/// keep-alive timeout passed, or it cut the last answer short: Poco ends
+	/// a chunked body at the connection's close as if it were whole) or sent
+	/// what nobody asked for; a request on it would fail, and be retried.
+{
+	try
+	{
+		return session.connected() && !session.socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+	}
+	catch (Poco::Exception&)
+	{
+		return false;
+	}
 }
 
 
@@ -177,11 +251,21 @@ std::size_t UpstreamExchange::read(char* buffer, std::size_t size)
 		// sgetc() waits for the first byte only; then take what has arrived.
 		if (source->sgetc() == std::char_traits<char>::eof())
 		{
+			// Poco ends a body of fixed length at the connection's close
+			// without complaint: a body cut short would pass for a whole one
+			// (and its connection for one to keep).
+			if (_expectedLength >= 0 && _receivedLength < _expectedLength)
+			{
+				_failed = true;
+				if (_cancellation.isCancelled()) throw Poco::IOException("the request was cancelled");
+				throw Poco::IOException("the connection to the upstream broke after " + std::to_string(_receivedLength) + " of " + std::to_string(_expectedLength) + " bytes of the answer");
+			}
 			_ended = true;
 			return 0;
 		}
 		std::streamsize available = std::max<std::streamsize>(1, source->in_avail());
 		std::streamsize n = source->sgetn(buffer, std::min<std::streamsize>(available, static_cast<std::streamsize>(size)));
+		_receivedLength += n;
 		return static_cast<std::size_t>(n);
 	}
 	catch (Poco::TimeoutException&)
@@ -232,6 +316,18 @@ UpstreamClient::UpstreamClient(UpstreamSettings settings):
 UpstreamClient::~UpstreamClient() = default;
 
 
+void UpstreamClient::setObserver(UpstreamObserver* observer)
+{
+	_observer.store(observer);
+}
+
+
+UpstreamObserver* UpstreamClient::observer() const
+{
+	return _observer.load();
+}
+
+
 const UpstreamSettings& UpstreamClient::settings() const
 {
 	return _settings;
@@ -276,9 +372,9 @@ std::unique_ptr<Poco::Net::HTTPClientSession> UpstreamClient::connect()
 	const Poco::URI& uri = _settings.baseUri;
 	std::unique_ptr<Poco::Net::HTTPClientSession> session;
 	if (uri.getScheme() == "https")
-		session.reset(new Poco::Net::HTTPSClientSession(uri.getHost(), uri.getPort(), makeContext(_settings)));
+		session.reset(new CountingSession<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), makeContext(_settings)));
 	else
-		session.reset(new Poco::Net::HTTPClientSession(uri.getHost(), uri.getPort()));
+		session.reset(new CountingSession<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort()));
 	session->setTimeout(_settings.connectTimeout, _settings.firstByteTimeout, _settings.firstByteTimeout);
 	session->setKeepAlive(true);
 	return session;
@@ -287,15 +383,21 @@ std::unique_ptr<Poco::Net::HTTPClientSession> UpstreamClient::connect()
 
 std::unique_ptr<Poco::Net::HTTPClientSession> UpstreamClient::acquire(bool& reused)
 {
+	for (;;)
 	{
-		std::lock_guard<std::mutex> lock(_mutex);
-		if (!_idle.empty())
+		std::unique_ptr<Poco::Net::HTTPClientSession> session;
 		{
-			std::unique_ptr<Poco::Net::HTTPClientSession> session = std::move(_idle.back());
+			std::lock_guard<std::mutex> lock(_mutex);
+			if (_idle.empty()) break;
+			session = std::move(_idle.back());
 			_idle.pop_back();
+		}
+		if (isQuiet(*session))
+		{
 			reused = true;
 			return session;
 		}
+		// Closed here, outside the lock; on to the next.
 	}
 	reused = false;
 	return connect();
@@ -313,12 +415,30 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 	const std::string& contentType, const HeaderList& headers, const Nash::CancellationToken& cancellation)
 {
 	auto& token = const_cast<Nash::CancellationToken&>(cancellation);
+	// Taken once, so that every attempt of the call is counted by the same one.
+	UpstreamObserver* observer = _observer.load();
+	auto failed = [observer](UpstreamObserver::Failure kind) {
+		if (observer) observer->upstreamFailure(kind);
+	};
+	auto retrying = [observer] {
+		if (observer) observer->upstreamRetry();
+	};
 	int attempt = 0;
 	for (;;)
 	{
 		if (token.isCancelled()) throw Poco::IOException("the request was cancelled");
 		bool reused = false;
-		std::unique_ptr<Poco::Net::HTTPClientSession> session = acquire(reused);
+		std::unique_ptr<Poco::Net::HTTPClientSession> session;
+		try
+		{
+			session = acquire(reused);
+		}
+		catch (Poco::Exception&)
+		{
+			// No TLS context (an unreadable ca_file, say): no connection either.
+			failed(UpstreamObserver::Failure::Connect);
+			throw;
+		}
 		auto aborter = std::make_shared<SessionAborter>(session.get());
 		auto registration = token.onCancel([aborter] { aborter->abort(); });
 		auto unregister = [&token, registration, aborter] {
@@ -338,30 +458,52 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 
 		Poco::Net::HTTPResponse response;
 		std::istream* responseBody = nullptr;
+		bool sent = false;
 		try
 		{
 			if (reused && session->connected()) session->socket().setReceiveTimeout(_settings.firstByteTimeout);
-			session->sendRequest(request) << body;
+			unsigned connections = connectionsOf(*session);
+			std::ostream& requestBody = session->sendRequest(request);
+			// The connection is up and the head went out: the time to the
+			// first byte starts now, without the connect and TLS handshake.
+			sent = true;
+			auto sentAt = std::chrono::steady_clock::now();
+			if (observer)
+			{
+				observer->upstreamRequest();
+				observer->upstreamConnection(connectionsOf(*session) == connections);
+			}
+			requestBody << body;
 			// sendRequest() reconnects a session that was aborted before it
 			// had a connection (or after it had one): such a cancellation
 			// would be lost while the upstream thinks.
 			if (token.isCancelled()) throw Poco::IOException("the request was cancelled");
 			responseBody = &session->receiveResponse(response);
+			if (observer) observer->upstreamFirstByte(std::chrono::duration<double>(std::chrono::steady_clock::now() - sentAt).count());
 		}
 		catch (Poco::Exception& exc)
 		{
 			unregister();
 			if (token.isCancelled()) throw Poco::IOException("the request was cancelled");
-			if (reused && isStaleConnectionError(exc)) continue;
+			if (reused && isStaleConnectionError(exc))
+			{
+				retrying();
+				continue;
+			}
 			if (dynamic_cast<Poco::TimeoutException*>(&exc))
+			{
+				failed(UpstreamObserver::Failure::Timeout);
 				throw Poco::TimeoutException("no answer from " + describe() + " within " + std::to_string(_settings.firstByteTimeout.totalMilliseconds()) + " ms");
+			}
 			if (attempt < _settings.maxRetries && isConnectError(exc))
 			{
 				long delay = static_cast<long>(_settings.retryBaseDelay.totalMilliseconds()) << attempt;
 				++attempt;
 				if (token.waitFor(std::chrono::milliseconds(delay))) throw Poco::IOException("the request was cancelled");
+				retrying();
 				continue;
 			}
+			failed(failureOf(exc, sent));
 			throw Poco::Net::NetException("cannot reach " + describe() + ": " + Redaction::text(exc.displayText()));
 		}
 
@@ -376,6 +518,7 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 				session->abort();
 				++attempt;
 				if (token.waitFor(std::chrono::milliseconds(delay))) throw Poco::IOException("the request was cancelled");
+				retrying();
 				continue;
 			}
 		}
@@ -388,6 +531,11 @@ std::unique_ptr<UpstreamExchange> UpstreamClient::send(const std::string& method
 		for (const auto& header: response) exchange->_headers.add(header.first, header.second);
 		exchange->_keepAlive = response.getKeepAlive();
 		exchange->_body = responseBody;
+		// Where Poco reads a body of fixed length (see receiveResponse()),
+		// read() checks that all of it came.
+		bool bodyless = method == "HEAD" || status < 200 || status == 204 || status == 304;
+		if (!bodyless && !response.getChunkedTransferEncoding() && response.hasContentLength())
+			exchange->_expectedLength = response.getContentLength64();
 		try
 		{
 			exchange->_session->socket().setReceiveTimeout(_settings.idleTimeout);

@@ -8,6 +8,7 @@
 
 
 #include "NashUpstream/UpstreamClient.h"
+#include "NashUpstream/UpstreamObserver.h"
 #include "Nash/CancellationToken.h"
 #include "Poco/JSON/Object.h"
 #include <functional>
@@ -24,6 +25,13 @@ class ProviderCall
 	/// failures already in the words a client is shown (as
 	/// Nash::BackendException, with the secrets and the credentials of
 	/// URLs removed by Redaction).
+	///
+	/// Counts the call's failure, by kind, with the client's observer (see
+	/// UpstreamObserver): once, since a backend makes one ProviderCall a
+	/// call, and not at all when the call was cancelled. The failures of
+	/// UpstreamClient::send() are counted there; open(), pump(), readJson()
+	/// and parseJson() count the rest they find, and the backend counts
+	/// what it finds wrong in the answer with fail(kind, ...).
 {
 public:
 	ProviderCall(UpstreamClient& client, std::string provider, std::vector<std::string> secrets);
@@ -32,7 +40,8 @@ public:
 		const HeaderList& headers, const Nash::CancellationToken& cancellation);
 		/// Sends the request; returns the exchange of a 2xx answer. Throws
 		/// Nash::BackendException for an error answer (with the upstream's
-		/// own message), a timeout or an unreachable upstream.
+		/// own message; counted as Status), a timeout or an unreachable
+		/// upstream.
 
 	std::unique_ptr<UpstreamExchange> openUnlessCancelled(const std::string& method, const std::string& path, const std::string& body,
 		const HeaderList& headers, const Nash::CancellationToken& cancellation);
@@ -45,28 +54,45 @@ public:
 		/// Reads the body to its end, handing each piece to feed as it
 		/// arrives. Returns false when the call was cancelled (nothing more
 		/// is read), true at the end of the body. Throws
-		/// Nash::BackendException when the upstream goes silent or the
-		/// connection breaks; exceptions of feed pass through.
+		/// Nash::BackendException when the upstream goes silent (counted as
+		/// Timeout) or the connection breaks (Cut); exceptions of feed pass
+		/// through.
 
 	Poco::JSON::Object::Ptr readJson(UpstreamExchange& exchange, std::size_t limit);
 		/// The whole body as a JSON object (non-streaming answers). Throws
-		/// Nash::BackendException when it is not one.
+		/// Nash::BackendException when it is not one (counted as Malformed),
+		/// or when reading it fails (Timeout or Cut).
 
 	Poco::JSON::Object::Ptr parseJson(const std::string& text);
 		/// One JSON object of a stream. Throws Nash::BackendException naming
-		/// the provider when text is not one.
+		/// the provider when text is not one (counted as Malformed).
 
 	[[noreturn]] void fail(const std::string& message, int upstreamStatus = 0) const;
 		/// Throws Nash::BackendException with message, made safe by
 		/// Redaction::text() with the secrets, and the provider's HTTP
 		/// status as its code when the provider refused (0 otherwise).
+		/// Counts nothing: for a failure already counted, or none of the
+		/// upstream's (a cancelled call).
+
+	[[noreturn]] void fail(UpstreamObserver::Failure kind, const std::string& message, int upstreamStatus = 0) const;
+		/// Like fail(message, upstreamStatus), and counts the call as failed
+		/// with kind: for what a backend finds wrong with an answer (an
+		/// error event, a stream that ends before it is complete, a missing
+		/// field).
 
 	const std::string& provider() const;
 
 private:
+	void count(UpstreamObserver::Failure kind) const;
+		/// Tells the observer of the failure unless a failure of this call
+		/// was counted before or the call was cancelled.
+
 	UpstreamClient& _client;
 	std::string _provider;
 	std::vector<std::string> _secrets;
+	const Nash::CancellationToken* _cancellation = nullptr;
+		// open()'s, to know a cancelled call when failing later.
+	mutable bool _failureCounted = false;
 };
 
 

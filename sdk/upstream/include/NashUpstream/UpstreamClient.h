@@ -7,10 +7,12 @@
 #define NashUpstream_UpstreamClient_INCLUDED
 
 
+#include "NashUpstream/UpstreamObserver.h"
 #include "NashUpstream/UpstreamSettings.h"
 #include "Nash/CancellationToken.h"
 #include "Poco/Net/HTTPClientSession.h"
 #include "Poco/Net/NameValueCollection.h"
+#include <atomic>
 #include <istream>
 #include <memory>
 #include <mutex>
@@ -43,7 +45,8 @@ public:
 		/// Reads up to size bytes of the body; 0 at its end. Throws
 		/// Poco::TimeoutException when the upstream is silent longer than
 		/// the idle timeout and Poco::IOException when the connection breaks
-		/// (also when it was aborted by cancellation: check the token).
+		/// (also when it was aborted by cancellation: check the token, and
+		/// when it ends before the Content-Length the answer announced).
 
 	std::string readAll(std::size_t limit);
 		/// The rest of the body, at most limit bytes (for error answers and
@@ -65,6 +68,10 @@ private:
 	std::string _reason;
 	Poco::Net::NameValueCollection _headers;
 	std::istream* _body = nullptr;
+	Poco::Int64 _expectedLength = -1;
+		// The announced Content-Length, -1 when the body has none (chunked,
+		// or delimited by the connection's close).
+	Poco::Int64 _receivedLength = 0;
 	bool _ended = false;
 	bool _failed = false;
 	bool _keepAlive = false;
@@ -92,6 +99,20 @@ public:
 		/// Poco::TimeoutException (connect or first byte), Poco::Net::NetException
 		/// or Poco::IOException when no answer came at all, and
 		/// Poco::Exception when cancelled before the answer.
+		///
+		/// Tells the observer (if any) of each request, connection, retry and
+		/// answer head, and of the failure when it throws for any reason
+		/// but cancellation: the caller must not count that failure again.
+		/// A failure of an answer it returns (an error status, a body that
+		/// breaks off or cannot be read) is the caller's to count.
+
+	void setObserver(UpstreamObserver* observer);
+		/// Counts this client's exchanges from now on; null stops. The
+		/// observer must outlive the client or be replaced first.
+
+	UpstreamObserver* observer() const;
+		/// The observer set, or null: for ProviderCall, which counts the
+		/// failures send() leaves to its caller.
 
 	const UpstreamSettings& settings() const;
 	std::string describe() const;
@@ -106,6 +127,9 @@ private:
 	friend class UpstreamExchange;
 
 	std::unique_ptr<Poco::Net::HTTPClientSession> acquire(bool& reused);
+		/// A session from the idle pool (reused), else a new one, which is
+		/// not connected yet: Poco connects it on the first request. Idle
+		/// sessions the upstream closed meanwhile are dropped on the way.
 	void release(std::unique_ptr<Poco::Net::HTTPClientSession> session);
 	std::unique_ptr<Poco::Net::HTTPClientSession> connect();
 
@@ -113,6 +137,7 @@ private:
 	std::string _pathPrefix;
 	std::mutex _mutex;
 	std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> _idle;
+	std::atomic<UpstreamObserver*> _observer{nullptr};
 };
 
 
