@@ -13,6 +13,7 @@
 #include "RecordingObserver.h"
 #include "ScriptedTransport.h"
 #include <cppunit/extensions/HelperMacros.h>
+#include <thread>
 
 
 using namespace std::chrono_literals;
@@ -25,8 +26,9 @@ namespace {
 
 ScriptedTransport::Script toolServer(const std::vector<std::string>& names)
 	/// Lists names. tools/call: "fails" answers a JSON-RPC error, "broken"
-	/// a result with isError, "hang" nothing, "crash" makes the server go
-	/// away; every other tool answers its name.
+	/// a result with isError, "hang" and "crash" nothing (the test makes the
+	/// server go away, from its own thread as a transport's reader would);
+	/// every other tool answers its name.
 {
 	return ScriptedTransport::server("2025-11-25", R"({"tools":{}})", [names](ScriptedTransport& transport, const Poco::JSON::Object::Ptr& message)
 	{
@@ -49,12 +51,7 @@ ScriptedTransport::Script toolServer(const std::vector<std::string>& names)
 		if (method == "tools/call")
 		{
 			std::string name = message->getObject("params")->getValue<std::string>("name");
-			if (name == "hang") return true;
-			if (name == "crash")
-			{
-				transport.closeFromPeer("the process exited with code 3");
-				return true;
-			}
+			if (name == "hang" || name == "crash") return true;
 			if (name == "fails") transport.replyError(message, -32603, "Internal error");
 			else if (name == "broken") transport.reply(message, ScriptedTransport::parse(R"({"content":[{"type":"text","text":"no"}],"isError":true})"));
 			else transport.reply(message, ScriptedTransport::parse(R"({"content":[{"type":"text","text":")" + name + R"("}]})"));
@@ -211,7 +208,8 @@ public:
 	void testTimeoutCancelledUnavailable()
 	{
 		Nash::McpServerSettings settings = settingsFor("alpha");
-		settings.toolTimeout = 50ms;
+		// Long enough for the crash below to come first, even under a sanitizer.
+		settings.toolTimeout = 500ms;
 		startWith(toolServer({"hang", "echo", "crash"}), settings);
 		expectStatus("call_tool", ScriptedTransport::parse(R"({"tool_name": "hang"})"), 504);
 		Nash::CancellationToken cancelled;
@@ -226,7 +224,15 @@ public:
 			CPPUNIT_ASSERT_EQUAL(499, exc.httpStatus());
 		}
 		// The server dies in the middle of a call ...
+		std::thread peer([this] {
+			_transport->waitForSent([](const Poco::JSON::Object::Ptr& message) {
+				Poco::JSON::Object::Ptr params = message->getObject("params");
+				return params && params->optValue<std::string>("name", "") == "crash";
+			}, 5000ms);
+			_transport->closeFromPeer("the process exited with code 3");
+		});
 		expectStatus("call_tool", ScriptedTransport::parse(R"({"tool_name": "crash"})"), 503);
+		peer.join();
 		// ... and cannot be started again: the tools/list that comes first
 		// fails for want of a connection; no tools/call goes out.
 		_transport->state()->startError = "cannot spawn";
