@@ -29,6 +29,12 @@ Poco::Logger& accessLogger()
 }
 
 
+std::string jsonLineStart()
+{
+	return "{\"time\": \"" + Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ") + "\"";
+}
+
+
 void addString(std::string& line, const char* key, const std::string& value, std::size_t maxBytes)
 {
 	if (value.empty()) return;
@@ -59,7 +65,7 @@ void addNumber(std::string& line, const char* key, long long value)
 std::string jsonLine(const AccessLog::Entry& entry, Poco::Timestamp::TimeDiff total, Poco::Timestamp::TimeDiff upstream,
 	Poco::Timestamp::TimeDiff overhead)
 {
-	std::string line = "{\"time\": \"" + Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ") + "\"";
+	std::string line = jsonLineStart();
 	addString(line, "method", entry.method, 32);
 	addString(line, "path", entry.path, 512);
 	addString(line, "route", entry.route, 64);
@@ -165,7 +171,7 @@ void AccessLog::refused(const std::string& method, const std::string& path, cons
 	if (!logger.information()) return;
 	if (jsonLines)
 	{
-		std::string line = "{\"time\": \"" + Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ") + "\"";
+		std::string line = jsonLineStart();
 		addString(line, "method", method, 32);
 		addString(line, "path", path, 512);
 		addNumber(line, "status", status);

@@ -28,6 +28,13 @@ bool listed(const std::vector<std::string>& list, const std::string& value)
 }
 
 
+[[noreturn]] void refuse(Metrics::Refusal reason, int status, const std::string& message)
+{
+	if (Metrics* metrics = Metrics::instance()) metrics->refused(reason);
+	throw HttpError(status, message);
+}
+
+
 } // namespace
 
 
@@ -89,19 +96,6 @@ bool RequestGuard::keyAccepted(const std::string& presented, const ServerSetting
 	for (const auto& token: settings.authTokens) accepted = equalInConstantTime(presented, token) || accepted;
 	return accepted;
 }
-
-
-namespace {
-
-
-[[noreturn]] void refuse(Metrics::Refusal reason, int status, const std::string& message)
-{
-	if (Metrics* metrics = Metrics::instance()) metrics->refused(reason);
-	throw HttpError(status, message);
-}
-
-
-} // namespace
 
 
 void RequestGuard::admit(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,

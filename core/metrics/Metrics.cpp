@@ -244,10 +244,8 @@ void Metrics::request(const Request& request)
 	static const std::string other("other");
 	static const std::string input("input");
 	static const std::string output("output");
-	static const std::string classes[] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
 	const std::string& dialect = request.dialect.empty() ? none : request.dialect;
-	const std::string& status = classes[request.status >= 100 && request.status <= 599 ? request.status / 100 : 0];
-	_requests(request.route, dialect, status).Increment();
+	_requests(request.route, dialect, statusClass(request.status)).Increment();
 	_duration(request.route, dialect).Observe(request.seconds);
 	if (request.overheadSeconds >= 0) _overhead(request.route, dialect).Observe(request.overheadSeconds);
 	if (request.firstEventSeconds >= 0) _firstEvent(dialect, request.backend).Observe(request.firstEventSeconds);
@@ -349,10 +347,10 @@ const char* Metrics::refusalName(Refusal reason)
 }
 
 
-std::string Metrics::statusClass(int status)
+const std::string& Metrics::statusClass(int status)
 {
-	if (status < 100 || status > 599) return "other";
-	return std::to_string(status / 100) + "xx";
+	static const std::string classes[] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
+	return classes[status >= 100 && status <= 599 ? status / 100 : 0];
 }
 
 

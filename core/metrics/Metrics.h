@@ -109,7 +109,7 @@ public:
 		/// Every metric in the Prometheus text exposition format 0.0.4.
 
 	static const char* refusalName(Refusal reason);
-	static std::string statusClass(int status);
+	static const std::string& statusClass(int status);
 		/// "2xx", "4xx", ... ("other" outside 100-599).
 
 private:
