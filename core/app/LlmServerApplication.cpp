@@ -4,6 +4,7 @@
 
 
 #include "core/app/LlmServerApplication.h"
+#include "core/app/OpenFileLimit.h"
 #include "core/app/EscapingPatternFormatter.h"
 #include "core/http/MemoryRelease.h"
 #include "core/chat/BackendRegistry.h"
@@ -250,6 +251,8 @@ int LlmServerApplication::main(const ArgVec&)
 			"Configure auth.tokens (or auth.tokens_file), or set server.allow_unauthenticated_remote = true if this is really wanted.", settings.host);
 		return Application::EXIT_CONFIG;
 	}
+
+	log.information("Open files: %s", OpenFileLimit::raiseToHard());
 
 	// Before the backends, which are counted from their creation on; after
 	// everything else, which may count until it goes.

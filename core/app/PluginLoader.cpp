@@ -4,6 +4,7 @@
 
 
 #include "core/app/PluginLoader.h"
+#include "NashUpstream/ProviderExchange.h"
 #include "Nash/Plugin.h"
 #include "Poco/DirectoryIterator.h"
 #include "Poco/Exception.h"
@@ -87,8 +88,14 @@ bool PluginLoader::load(const std::string& pluginName, const std::string& path)
 				info.sdkVersion = reinterpret_cast<VersionFunction>(library.getSymbol(NASH_PLUGIN_VERSION_SYMBOL))();
 				if (info.sdkVersion != NASH_SDK_VERSION)
 				{
+					// Version 1's backends did their own I/O; the move to 2 is
+					// more than a rebuild, and the message says what it is.
+					std::string change = info.sdkVersion == 1 && NASH_SDK_VERSION == 2
+						? " (a version-1 backend implements streamChat() and complete() of ModelBackend; in version 2 it derives from "
+						  "ProviderBackend, a translator whose HTTP exchange the server does, or from BlockingBackend: see the SDK's README)"
+						: "";
 					refuse(info, "built against SDK version " + std::to_string(info.sdkVersion) +
-						", but this server supports SDK version " + std::to_string(NASH_SDK_VERSION) + "; rebuild the plugin against this server's SDK");
+						", but this server supports SDK version " + std::to_string(NASH_SDK_VERSION) + "; rebuild the plugin against this server's SDK" + change);
 				}
 				else
 				{
@@ -202,12 +209,26 @@ const PluginInfo& PluginLoader::loadedPlugin(const std::string& pluginName, cons
 }
 
 
-std::unique_ptr<ModelBackend> PluginLoader::createBackend(const std::string& pluginName) const
+std::unique_ptr<BlockingBackend> PluginLoader::createBackend(const std::string& pluginName) const
 {
-	std::lock_guard<std::mutex> lock(_mutex);
-	const PluginInfo& info = loadedPlugin(pluginName, NASH_PLUGIN_KIND_MODEL_BACKEND);
-	auto meta = _backendLoader.manifestFor(info.path).find(info.className);
-	return std::unique_ptr<ModelBackend>((*meta)->create());
+	std::unique_ptr<ModelBackend> backend;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		const PluginInfo& info = loadedPlugin(pluginName, NASH_PLUGIN_KIND_MODEL_BACKEND);
+		auto meta = _backendLoader.manifestFor(info.path).find(info.className);
+		backend.reset((*meta)->create());
+	}
+	if (auto* provider = dynamic_cast<ProviderBackend*>(backend.get()))
+	{
+		backend.release();
+		return std::unique_ptr<BlockingBackend>(new NashUpstream::ProviderExchange(std::unique_ptr<ProviderBackend>(provider)));
+	}
+	if (auto* blocking = dynamic_cast<BlockingBackend*>(backend.get()))
+	{
+		backend.release();
+		return std::unique_ptr<BlockingBackend>(blocking);
+	}
+	throw Poco::InvalidArgumentException("plugin '" + pluginName + "' offers a backend that is neither a ProviderBackend nor a BlockingBackend");
 }
 
 

@@ -8,6 +8,7 @@
 
 
 #include "Nash/McpTransport.h"
+#include "Nash/BlockingBackend.h"
 #include "Nash/ModelBackend.h"
 #include "Poco/ClassLoader.h"
 #include "Poco/Logger.h"
@@ -69,8 +70,11 @@ public:
 	std::string kindOf(const std::string& pluginName) const;
 		/// The plugin's kind, or empty when not loaded.
 
-	std::unique_ptr<ModelBackend> createBackend(const std::string& pluginName) const;
-		/// A new backend object from a loaded model-backend plugin. Throws
+	std::unique_ptr<BlockingBackend> createBackend(const std::string& pluginName) const;
+		/// A new backend object from a loaded model-backend plugin, ready to
+		/// be configured: a BlockingBackend as the plugin made it, a
+		/// ProviderBackend in the server's exchange with its upstream
+		/// (NashUpstream::ProviderExchange). Throws
 		/// Poco::NotFoundException when no such plugin is loaded and
 		/// Poco::InvalidArgumentException when it is of another kind.
 

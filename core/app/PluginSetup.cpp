@@ -188,7 +188,7 @@ bool PluginSetup::createBackends(const ServerSettings& settings, const Poco::Uti
 		}
 		try
 		{
-			std::unique_ptr<ModelBackend> instance = plugins.createBackend(backend.plugin);
+			std::unique_ptr<BlockingBackend> instance = plugins.createBackend(backend.plugin);
 			Poco::AutoPtr<Poco::Util::AbstractConfiguration> section(const_cast<Poco::Util::AbstractConfiguration&>(config).createView("backend." + backend.name));
 			instance->configure(backend.name, *section);
 			backends.add(backend.name, backend.plugin, std::move(instance));
@@ -211,7 +211,7 @@ bool PluginSetup::createBackends(const ServerSettings& settings, const Poco::Uti
 		if (usedPlugins.count(info.name) || names.count(info.name)) continue;
 		try
 		{
-			std::unique_ptr<ModelBackend> instance = plugins.createBackend(info.name);
+			std::unique_ptr<BlockingBackend> instance = plugins.createBackend(info.name);
 			instance->configure(info.name, *empty);
 			backends.add(info.name, info.name, std::move(instance));
 			log().information("Backend '%s' ready (plugin found in the plugin folder, default configuration)", info.name);

@@ -43,7 +43,7 @@ void BackendRegistry::addAlias(const std::string& alias, const std::string& targ
 }
 
 
-void BackendRegistry::add(const std::string& name, const std::string& pluginName, std::unique_ptr<ModelBackend> backend)
+void BackendRegistry::add(const std::string& name, const std::string& pluginName, std::unique_ptr<BlockingBackend> backend)
 {
 	Metrics::observeBackend(*backend, name);
 	Entry entry;

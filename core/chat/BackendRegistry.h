@@ -7,7 +7,7 @@
 #define Nash_BackendRegistry_INCLUDED
 
 
-#include "Nash/ModelBackend.h"
+#include "Nash/BlockingBackend.h"
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,7 +19,7 @@ namespace Nash {
 struct BackendRoute
 	/// Where one request goes: a backend and the model name it understands.
 {
-	ModelBackend* backend = nullptr;
+	BlockingBackend* backend = nullptr;
 	std::string backendName;
 	std::string model;
 	std::string modelLabel;
@@ -58,7 +58,7 @@ public:
 	void addAlias(const std::string& alias, const std::string& target);
 		/// A model name that stands for target ("backend/model" or a model).
 
-	void add(const std::string& name, const std::string& pluginName, std::unique_ptr<ModelBackend> backend);
+	void add(const std::string& name, const std::string& pluginName, std::unique_ptr<BlockingBackend> backend);
 		/// Adds a configured backend. Its models are read once, here.
 
 	void addUnavailable(const std::string& name, const std::string& pluginName, const std::string& error);
@@ -88,7 +88,7 @@ private:
 	struct Entry
 	{
 		BackendStatus status;
-		std::unique_ptr<ModelBackend> backend;
+		std::unique_ptr<BlockingBackend> backend;
 	};
 
 	const Entry* find(const std::string& name) const;

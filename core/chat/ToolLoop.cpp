@@ -202,7 +202,7 @@ ToolLoop::ToolLoop(const ToolLoopSettings& settings): _settings(settings)
 }
 
 
-ToolLoopResult ToolLoop::run(ModelBackend& backend, ChatRequest& request, ToolBox* tools, ToolLoopListener& listener, CancellationToken& cancellation)
+ToolLoopResult ToolLoop::run(BlockingBackend& backend, ChatRequest& request, ToolBox* tools, ToolLoopListener& listener, CancellationToken& cancellation)
 {
 	ToolLoopResult result;
 	const std::size_t first = request.messages.size();

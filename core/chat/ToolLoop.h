@@ -12,7 +12,7 @@
 #include "core/chat/ToolBox.h"
 #include "core/chat/ToolLoopListener.h"
 #include "core/metrics/RequestMeter.h"
-#include "Nash/ModelBackend.h"
+#include "Nash/BlockingBackend.h"
 #include "Poco/JSON/Array.h"
 #include <string>
 
@@ -67,7 +67,7 @@ class ToolLoop
 public:
 	explicit ToolLoop(const ToolLoopSettings& settings);
 
-	ToolLoopResult run(ModelBackend& backend, ChatRequest& request, ToolBox* tools, ToolLoopListener& listener, CancellationToken& cancellation);
+	ToolLoopResult run(BlockingBackend& backend, ChatRequest& request, ToolBox* tools, ToolLoopListener& listener, CancellationToken& cancellation);
 		/// request.messages grows by the loop's messages. tools may be null
 		/// or empty: one round without tools. A backend's failure is thrown
 		/// (BackendException ...) as from streamChat().

@@ -102,7 +102,7 @@ std::string textLine(const AccessLog::Entry& entry, Poco::Timestamp::TimeDiff to
 	if (!entry.backend.empty()) line += " backend=" + LogText::escape(entry.backend, 128);
 	if (!entry.model.empty()) line += " model=" + LogText::escape(entry.model, 256);
 	if (entry.meter.inputTokens() > 0 || entry.meter.outputTokens() > 0)
-		line += Poco::format(" tokens=%Ld/%Ld", entry.meter.inputTokens(), entry.meter.outputTokens());
+		line += Poco::format(" tokens=%Ld/%Ld", static_cast<Poco::Int64>(entry.meter.inputTokens()), static_cast<Poco::Int64>(entry.meter.outputTokens()));
 	if (!entry.outcome.empty()) line += " outcome=" + entry.outcome;
 	if (!entry.reason.empty()) line += " reason=\"" + LogText::escape(entry.reason, 512) + "\"";
 	return line;

@@ -4,11 +4,11 @@
 
 
 #include "AnthropicBackend.h"
-#include "AnthropicStream.h"
+#include "AnthropicDecoder.h"
 #include "NashUpstream/JsonFields.h"
 #include "NashUpstream/Redaction.h"
-#include "NashUpstream/SseParser.h"
-#include "NashUpstream/UpstreamHeadObserver.h"
+#include "NashUpstream/UpstreamError.h"
+#include "NashUpstream/UpstreamSettings.h"
 #include "Nash/BackendException.h"
 #include "Poco/Environment.h"
 #include "Poco/JSON/Array.h"
@@ -18,7 +18,7 @@
 
 
 using NashUpstream::JsonFields;
-using Failure = NashUpstream::UpstreamObserver::Failure;
+using Cause = Nash::BackendException::Cause;
 
 
 namespace Nash {
@@ -367,29 +367,19 @@ void AnthropicBackend::configure(const std::string& instanceName, const Poco::Ut
 	_name = instanceName;
 	std::string defaultBase = Poco::Environment::get("ANTHROPIC_BASE_URL", officialBaseUrl);
 	if (defaultBase.empty()) defaultBase = officialBaseUrl;
+	// Read here too, though the server reads them again for its client: a
+	// malformed upstream key is then reported ahead of this backend's own
+	// keys, and the base URL is parsed as the server will parse it.
 	NashUpstream::UpstreamSettings upstream = NashUpstream::UpstreamSettings::read(section, defaultBase);
 	_apiKey = section.getString("api_key", Poco::Environment::get("ANTHROPIC_API_KEY", ""));
 	if (_apiKey.empty() && upstream.baseUri.getHost() == "api.anthropic.com")
 		throw Poco::InvalidArgumentException("no API key for " + NashUpstream::Redaction::url(upstream.baseUri.toString()) + ": set api_key in [backend." + instanceName + "] or ANTHROPIC_API_KEY");
-	std::string version = Poco::trim(section.getString("anthropic_version", defaultVersion));
-	if (version.empty()) throw Poco::InvalidArgumentException("'anthropic_version' must not be empty (default " + std::string(defaultVersion) + ")");
+	_version = Poco::trim(section.getString("anthropic_version", defaultVersion));
+	if (_version.empty()) throw Poco::InvalidArgumentException("'anthropic_version' must not be empty (default " + std::string(defaultVersion) + ")");
 	_maxTokens = static_cast<int>(NashUpstream::UpstreamSettings::readInteger(section, "max_tokens", 4096, 1, INT_MAX));
 	_catalog = NashUpstream::ModelCatalog::read(section, "claude-sonnet-4-5");
+	_baseUrl = Poco::trim(section.getString("base_url", defaultBase));
 	_path = messagesPathFor(upstream.baseUri);
-
-	// Sent with every request, after any header.* of the configuration, so
-	// that these win.
-	if (!_apiKey.empty()) upstream.headers.emplace_back("x-api-key", _apiKey);
-	upstream.headers.emplace_back("anthropic-version", version);
-	_client.reset(new NashUpstream::UpstreamClient(upstream));
-	_client->setObserver(_observer);
-}
-
-
-void AnthropicBackend::observeUpstream(NashUpstream::UpstreamObserver* observer)
-{
-	_observer = observer;
-	if (_client) _client->setObserver(observer);
 }
 
 
@@ -411,15 +401,28 @@ bool AnthropicBackend::acceptsAnyModel() const
 }
 
 
-const std::string& AnthropicBackend::messagesPath() const
+std::string AnthropicBackend::providerName() const
 {
-	return _path;
+	return "Anthropic upstream '" + _name + "'";
 }
 
 
-NashUpstream::ProviderCall AnthropicBackend::call() const
+std::string AnthropicBackend::baseUrl() const
 {
-	return NashUpstream::ProviderCall(*_client, "Anthropic upstream '" + _name + "'", {_apiKey});
+	return _baseUrl;
+}
+
+
+std::vector<std::string> AnthropicBackend::secrets() const
+{
+	if (_apiKey.empty()) return {};
+	return {_apiKey};
+}
+
+
+const std::string& AnthropicBackend::messagesPath() const
+{
+	return _path;
 }
 
 
@@ -454,52 +457,43 @@ Poco::JSON::Object::Ptr AnthropicBackend::requestBody(const ChatRequest& request
 }
 
 
-void AnthropicBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation)
+UpstreamRequest AnthropicBackend::chatRequest(const ChatRequest& request, bool stream) const
 {
-	NashUpstream::ProviderCall call = this->call();
+	UpstreamRequest upstream;
+	upstream.path = _path;
 	std::ostringstream text;
-	requestBody(request, true)->stringify(text);
-	auto exchange = call.openUnlessCancelled("POST", _path, text.str(), {{"Accept", "text/event-stream"}}, cancellation);
-	if (!exchange) return;
-	NashUpstream::UpstreamHeadObserver::notify(sink, *exchange);
-
-	AnthropicStream stream(call, sink);
-	NashUpstream::SseParser parser([&](const NashUpstream::SseEvent& event) {
-		if (stream.isComplete() || cancellation.isCancelled()) return;
-		stream.handle(event.name, call.parseJson(event.data));
-	}, _client->settings().maxLineBytes);
-
-	bool complete = false;
-	try
-	{
-		complete = call.pump(*exchange, [&](const char* data, std::size_t length) { parser.feed(data, length); });
-	}
-	catch (Poco::DataFormatException& exc)
-	{
-		call.fail(Failure::Malformed, call.provider() + " sent an unusable stream: " + exc.message());
-	}
-	if (!complete) return;
-	if (!stream.isComplete()) call.fail(Failure::Cut, call.provider() + " ended the stream before it was complete (no message_stop)");
+	requestBody(request, stream)->stringify(text);
+	upstream.body = text.str();
+	// The server sends these after the header.* keys of the configuration,
+	// so that these win.
+	if (!_apiKey.empty()) upstream.headers.emplace_back("x-api-key", _apiKey);
+	upstream.headers.emplace_back("anthropic-version", _version);
+	if (stream) upstream.headers.emplace_back("Accept", "text/event-stream");
+	return upstream;
 }
 
 
-ChatResult AnthropicBackend::complete(const ChatRequest& request, const CancellationToken& cancellation)
+std::unique_ptr<ChatDecoder> AnthropicBackend::streamDecoder(const ChatRequest& request, std::size_t maxEventBytes) const
 {
-	NashUpstream::ProviderCall call = this->call();
-	std::ostringstream text;
-	requestBody(request, false)->stringify(text);
-	auto exchange = call.open("POST", _path, text.str(), {}, cancellation);
-	Poco::JSON::Object::Ptr answer = call.readJson(*exchange, 64 * 1024 * 1024);
+	(void) request;
+	return std::unique_ptr<ChatDecoder>(new AnthropicDecoder(providerName(), maxEventBytes));
+}
 
+
+ChatResult AnthropicBackend::decodeAnswer(const std::string& body) const
+{
+	Poco::JSON::Object::Ptr answer = JsonFields::parseObject(body);
+	if (!answer)
+		throw BackendException(providerName() + " sent data that is not a JSON object: " + NashUpstream::UpstreamError::snippet(body), 0, Cause::Malformed);
 	Poco::JSON::Array::Ptr content = answer->getArray("content");
-	if (!content) call.fail(Failure::Malformed, call.provider() + " answered without content");
+	if (!content) throw BackendException(providerName() + " answered without content", 0, Cause::Malformed);
 	ChatResult result;
 	for (std::size_t i = 0; i < content->size(); ++i)
 	{
 		Poco::JSON::Object::Ptr block = content->getObject(static_cast<unsigned>(i));
 		if (JsonFields::string(block, "type") == "text") result.content += JsonFields::string(block, "text");
 	}
-	result.finishReason = AnthropicStream::finishReason(JsonFields::string(answer, "stop_reason"));
+	result.finishReason = AnthropicDecoder::finishReason(JsonFields::string(answer, "stop_reason"));
 	Poco::JSON::Object::Ptr usage = answer->getObject("usage");
 	result.usage.promptTokens = JsonFields::integer(usage, "input_tokens");
 	result.usage.completionTokens = JsonFields::integer(usage, "output_tokens");

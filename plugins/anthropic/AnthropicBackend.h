@@ -8,20 +8,20 @@
 
 
 #include "NashUpstream/ModelCatalog.h"
-#include "NashUpstream/ProviderCall.h"
-#include "NashUpstream/UpstreamClient.h"
-#include "NashUpstream/UpstreamObserver.h"
-#include "Nash/ModelBackend.h"
+#include "Nash/ProviderBackend.h"
 #include "Poco/JSON/Object.h"
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 
 namespace Nash {
 
 
-class AnthropicBackend: public ModelBackend, public NashUpstream::ObservableUpstream
-	/// Anthropic's Messages API (POST {base_url}/v1/messages).
+class AnthropicBackend: public ProviderBackend
+	/// Anthropic's Messages API (POST {base_url}/v1/messages), as a
+	/// translator: the server makes the exchange.
 	///
 	/// The conversation arrives in OpenAI's shape and is translated: system
 	/// messages become the "system" text, tool results ("tool" messages)
@@ -37,20 +37,29 @@ class AnthropicBackend: public ModelBackend, public NashUpstream::ObservableUpst
 	/// expect, though a base ending in /v1 is understood too),
 	/// anthropic_version (default 2023-06-01), max_tokens (default 4096: the
 	/// API requires a limit, used when a request names none), models,
-	/// default_model (default claude-sonnet-4-5), and the upstream keys of
-	/// NashUpstream::UpstreamSettings (header.anthropic-beta = ... for beta
-	/// features).
+	/// default_model (default claude-sonnet-4-5), and the upstream keys the
+	/// server reads (NashUpstream::UpstreamSettings; header.anthropic-beta =
+	/// ... for beta features). The key goes upstream as x-api-key, with
+	/// anthropic-version; both win over header.* keys of the same names.
 {
 public:
 	void configure(const std::string& instanceName, const Poco::Util::AbstractConfiguration& section) override;
 	std::vector<std::string> models() const override;
 	std::string defaultModel() const override;
 	bool acceptsAnyModel() const override;
-	void streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation) override;
-	ChatResult complete(const ChatRequest& request, const CancellationToken& cancellation) override;
-	void observeUpstream(NashUpstream::UpstreamObserver* observer) override;
-		/// Counts the exchanges of streamChat() and complete(), before or
-		/// after configure().
+	std::string providerName() const override;
+	std::string baseUrl() const override;
+	std::vector<std::string> secrets() const override;
+	UpstreamRequest chatRequest(const ChatRequest& request, bool stream) const override;
+		/// POST messagesPath() with requestBody(request, stream); a streamed
+		/// request asks for text/event-stream.
+
+	std::unique_ptr<ChatDecoder> streamDecoder(const ChatRequest& request, std::size_t maxEventBytes) const override;
+		/// An AnthropicDecoder.
+
+	ChatResult decodeAnswer(const std::string& body) const override;
+		/// The text blocks of a Messages API answer, joined; its stop reason
+		/// (as AnthropicDecoder::finishReason()) and usage.
 
 	Poco::JSON::Object::Ptr requestBody(const ChatRequest& request, bool stream) const;
 		/// The JSON sent upstream for request. Throws Nash::BackendException
@@ -61,17 +70,13 @@ public:
 		/// The path of the Messages API below base_url.
 
 private:
-	NashUpstream::ProviderCall call() const;
-
 	std::string _name;
 	std::string _apiKey;
+	std::string _version;
+	std::string _baseUrl;
 	std::string _path;
 	int _maxTokens = 4096;
 	NashUpstream::ModelCatalog _catalog;
-	NashUpstream::HeaderList _headers;
-	std::unique_ptr<NashUpstream::UpstreamClient> _client;
-	NashUpstream::UpstreamObserver* _observer = nullptr;
-		// Kept for the client configure() makes.
 };
 
 

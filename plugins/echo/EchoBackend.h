@@ -7,7 +7,7 @@
 #define Nash_EchoBackend_INCLUDED
 
 
-#include "Nash/ModelBackend.h"
+#include "Nash/BlockingBackend.h"
 #include <chrono>
 #include <string>
 #include <vector>
@@ -16,11 +16,14 @@
 namespace Nash {
 
 
-class EchoBackend: public ModelBackend
+class EchoBackend: public BlockingBackend
 	/// The built-in stand-in model: answers with the last user message,
 	/// prefixed, one word per event, with an optional delay between events.
 	/// Needs no network and no key, so the server does its job out of the box;
 	/// tests and the benchmark use it as a model of known behaviour.
+	///
+	/// A BlockingBackend: it waits out its delays itself, so the server runs
+	/// it on a thread of its worker pool.
 	///
 	/// Configuration ([backend.echo]): delay_ms (default 0), prefix (default
 	/// "Echo: "), models (default "echo"), max_words (default 0: no limit; the echoed words, not the prefix).

@@ -4,11 +4,12 @@
 
 
 #include "OllamaBackend.h"
+#include "OllamaDecoder.h"
 #include "OllamaStream.h"
 #include "NashUpstream/JsonFields.h"
-#include "NashUpstream/NdjsonParser.h"
 #include "NashUpstream/Redaction.h"
 #include "NashUpstream/UpstreamError.h"
+#include "NashUpstream/UpstreamSettings.h"
 #include "Nash/BackendException.h"
 #include "Poco/Environment.h"
 #include "Poco/JSON/Array.h"
@@ -20,7 +21,7 @@
 
 
 using NashUpstream::JsonFields;
-using Failure = NashUpstream::UpstreamObserver::Failure;
+using Cause = Nash::BackendException::Cause;
 
 
 namespace Nash {
@@ -169,91 +170,82 @@ void OllamaBackend::configure(const std::string& instanceName, const Poco::Util:
 	_name = instanceName;
 	std::string host = Poco::trim(Poco::Environment::get("OLLAMA_HOST", ""));
 	bool baseGiven = section.hasProperty("base_url");
-	bool addressGiven = baseGiven || !host.empty();
+	_addressGiven = baseGiven || !host.empty();
 	// OLLAMA_HOST is read only when base_url does not override it, so that
 	// a value meant for another program cannot break this configuration.
-	std::string defaultBase = baseGiven || host.empty() ? std::string(defaultBaseUrl) : baseUrlOfHost(host);
-	NashUpstream::UpstreamSettings upstream = NashUpstream::UpstreamSettings::read(section, defaultBase);
-	_apiKey = section.getString("api_key", "");
-	if (!_apiKey.empty()) upstream.headers.emplace_back("Authorization", "Bearer " + _apiKey);
-	Poco::Timespan discoveryTimeout(NashUpstream::UpstreamSettings::readInteger(section, "discovery_timeout_ms", 1500, 1, 600000) * 1000);
-
-	if (!Poco::trim(section.getString("models", "")).empty())
+	if (baseGiven)
 	{
-		_catalog = NashUpstream::ModelCatalog::read(section, fallbackModel);
+		_baseUrl = Poco::trim(section.getString("base_url"));
+		try
+		{
+			_baseUrl = Poco::URI(_baseUrl).toString();
+		}
+		catch (Poco::Exception&)
+		{
+			// The server refuses it when it reads base_url, in words that
+			// cannot show a password.
+		}
 	}
 	else
 	{
-		std::vector<std::string> names;
-		std::string problem;
-		if (!discoverModels(upstream, discoveryTimeout, names, problem) && !addressGiven)
-			throw Poco::Exception("no Ollama server answers at " + NashUpstream::Redaction::url(upstream.baseUri.toString()) + " (" + problem + "); start Ollama, or set base_url in [backend." + instanceName + "] or OLLAMA_HOST");
-		_catalog.models = names;
-		_catalog.defaultModel = Poco::trim(section.getString("default_model", ""));
-		if (_catalog.defaultModel.empty()) _catalog.defaultModel = names.empty() ? std::string(fallbackModel) : names.front();
-		if (std::find(names.begin(), names.end(), _catalog.defaultModel) == names.end())
-			_catalog.models.insert(_catalog.models.begin(), _catalog.defaultModel);
+		_baseUrl = host.empty() ? std::string(defaultBaseUrl) : baseUrlOfHost(host);
 	}
-	_client.reset(new NashUpstream::UpstreamClient(upstream));
-	_client->setObserver(_observer);
+	_apiKey = section.getString("api_key", "");
+	_discoveryTimeoutMs = static_cast<int>(NashUpstream::UpstreamSettings::readInteger(section, "discovery_timeout_ms", 1500, 1, 600000));
+
+	_discover = Poco::trim(section.getString("models", "")).empty();
+	if (_discover)
+	{
+		_defaultModelSetting = Poco::trim(section.getString("default_model", ""));
+		discovered({});
+	}
+	else
+	{
+		_catalog = NashUpstream::ModelCatalog::read(section, fallbackModel);
+	}
 }
 
 
-void OllamaBackend::observeUpstream(NashUpstream::UpstreamObserver* observer)
+UpstreamRequest OllamaBackend::setupRequest() const
 {
-	_observer = observer;
-	if (_client) _client->setObserver(observer);
+	UpstreamRequest request;
+	if (!_discover) return request;
+	request.method = "GET";
+	request.path = "/api/tags";
+	request.timeoutMilliseconds = _discoveryTimeoutMs;
+	if (!_apiKey.empty()) request.headers.emplace_back("Authorization", "Bearer " + _apiKey);
+	return request;
 }
 
 
-bool OllamaBackend::discoverModels(const NashUpstream::UpstreamSettings& upstream, const Poco::Timespan& timeout,
-	std::vector<std::string>& names, std::string& problem) const
-	/// Asks the server which models it has. Returns false when it does not
-	/// answer at all; an answer that lists nothing usable leaves names empty.
-	/// A client of its own, because this one must not wait or retry long:
-	/// it runs while the server starts. Without the observer, too: it is
-	/// no call of a client's, and counting a missing Ollama at start as a
-	/// failed exchange would only blur the metrics.
+void OllamaBackend::setupAnswer(const UpstreamAnswer& answer)
 {
-	NashUpstream::UpstreamSettings settings = upstream;
-	settings.connectTimeout = timeout;
-	settings.firstByteTimeout = timeout;
-	settings.idleTimeout = timeout;
-	settings.maxRetries = 0;
-	settings.maxIdleConnections = 0;
-	NashUpstream::UpstreamClient client(settings);
-	CancellationToken never;
-	std::unique_ptr<NashUpstream::UpstreamExchange> exchange;
-	try
+	if (!_discover) return;
+	if (!answer.answered && !_addressGiven)
+		throw Poco::Exception("no Ollama server answers at " + NashUpstream::Redaction::url(_baseUrl) + " (" + answer.problem + "); start Ollama, or set base_url in [backend." + _name + "] or OLLAMA_HOST");
+	std::vector<std::string> names;
+	// The server is there when it answers at all; a list that is not usable
+	// leaves no names, and requests still work with any model name.
+	Poco::JSON::Object::Ptr list = answer.answered && answer.status / 100 == 2 && answer.problem.empty() ? JsonFields::parseObject(answer.body) : nullptr;
+	Poco::JSON::Array::Ptr models = list ? list->getArray("models") : nullptr;
+	for (std::size_t i = 0; models && i < models->size(); ++i)
 	{
-		exchange = client.send("GET", "/api/tags", "", "", {}, never);
+		Poco::JSON::Object::Ptr model = models->getObject(static_cast<unsigned>(i));
+		std::string name = JsonFields::string(model, "name");
+		if (name.empty()) name = JsonFields::string(model, "model");
+		if (!name.empty()) names.push_back(name);
 	}
-	catch (Poco::Exception& exc)
-	{
-		problem = NashUpstream::UpstreamError::redact(exc.message(), {_apiKey});
-		return false;
-	}
-	if (exchange->status() / 100 != 2) return true;
-	try
-	{
-		NashUpstream::ProviderCall call(client, "Ollama upstream '" + _name + "'", {_apiKey});
-		Poco::JSON::Object::Ptr answer = call.readJson(*exchange, 16 * 1024 * 1024);
-		Poco::JSON::Array::Ptr models = answer->getArray("models");
-		for (std::size_t i = 0; models && i < models->size(); ++i)
-		{
-			Poco::JSON::Object::Ptr model = models->getObject(static_cast<unsigned>(i));
-			std::string name = JsonFields::string(model, "name");
-			if (name.empty()) name = JsonFields::string(model, "model");
-			if (!name.empty()) names.push_back(name);
-		}
-	}
-	catch (Poco::Exception&)
-	{
-		// The server is there; its list is not usable. Requests still work
-		// with any model name.
-		names.clear();
-	}
-	return true;
+	discovered(names);
+}
+
+
+void OllamaBackend::discovered(const std::vector<std::string>& names)
+{
+	_catalog.models = names;
+	_catalog.defaultModel = _defaultModelSetting;
+	if (_catalog.defaultModel.empty()) _catalog.defaultModel = names.empty() ? std::string(fallbackModel) : names.front();
+	if (std::find(names.begin(), names.end(), _catalog.defaultModel) == names.end())
+		_catalog.models.insert(_catalog.models.begin(), _catalog.defaultModel);
 }
 
 
@@ -275,15 +267,21 @@ bool OllamaBackend::acceptsAnyModel() const
 }
 
 
-std::string OllamaBackend::baseUrl() const
+std::string OllamaBackend::providerName() const
 {
-	return _client->settings().baseUri.toString();
+	return "Ollama upstream '" + _name + "'";
 }
 
 
-NashUpstream::ProviderCall OllamaBackend::call() const
+std::string OllamaBackend::baseUrl() const
 {
-	return NashUpstream::ProviderCall(*_client, "Ollama upstream '" + _name + "'", {_apiKey});
+	return _baseUrl;
+}
+
+
+std::vector<std::string> OllamaBackend::secrets() const
+{
+	return {_apiKey};
 }
 
 
@@ -311,48 +309,36 @@ Poco::JSON::Object::Ptr OllamaBackend::requestBody(const ChatRequest& request, b
 }
 
 
-void OllamaBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation)
+UpstreamRequest OllamaBackend::chatRequest(const ChatRequest& request, bool stream) const
 {
-	NashUpstream::ProviderCall call = this->call();
+	UpstreamRequest upstream;
+	upstream.method = "POST";
+	upstream.path = "/api/chat";
 	std::ostringstream text;
-	requestBody(request, true)->stringify(text);
-	auto exchange = call.openUnlessCancelled("POST", "/api/chat", text.str(), {{"Accept", "application/x-ndjson"}}, cancellation);
-	if (!exchange) return;
-
-	OllamaStream stream(call, sink);
-	NashUpstream::NdjsonParser parser([&](const std::string& line) {
-		if (stream.isComplete() || cancellation.isCancelled()) return;
-		stream.handle(call.parseJson(line));
-	}, _client->settings().maxLineBytes);
-
-	bool complete = false;
-	try
-	{
-		complete = call.pump(*exchange, [&](const char* data, std::size_t length) { parser.feed(data, length); });
-	}
-	catch (Poco::DataFormatException& exc)
-	{
-		call.fail(Failure::Malformed, call.provider() + " sent an unusable stream: " + exc.message());
-	}
-	if (!complete) return;
-	// The final line may lack its newline.
-	parser.finish();
-	if (!stream.isComplete()) call.fail(Failure::Cut, call.provider() + " ended the stream before it was complete (no line with \"done\": true)");
+	requestBody(request, stream)->stringify(text);
+	upstream.body = text.str();
+	if (!_apiKey.empty()) upstream.headers.emplace_back("Authorization", "Bearer " + _apiKey);
+	if (stream) upstream.headers.emplace_back("Accept", "application/x-ndjson");
+	return upstream;
 }
 
 
-ChatResult OllamaBackend::complete(const ChatRequest& request, const CancellationToken& cancellation)
+std::unique_ptr<ChatDecoder> OllamaBackend::streamDecoder(const ChatRequest& request, std::size_t maxEventBytes) const
 {
-	NashUpstream::ProviderCall call = this->call();
-	std::ostringstream text;
-	requestBody(request, false)->stringify(text);
-	auto exchange = call.open("POST", "/api/chat", text.str(), {}, cancellation);
-	Poco::JSON::Object::Ptr answer = call.readJson(*exchange, 64 * 1024 * 1024);
+	(void) request;
+	return std::unique_ptr<ChatDecoder>(new OllamaDecoder(providerName(), maxEventBytes));
+}
+
+
+ChatResult OllamaBackend::decodeAnswer(const std::string& body) const
+{
+	Poco::JSON::Object::Ptr answer = JsonFields::parseObject(body);
+	if (!answer) throw BackendException(providerName() + " sent data that is not a JSON object: " + NashUpstream::UpstreamError::snippet(body), 0, Cause::Malformed);
 
 	std::string error = OllamaStream::errorOf(answer);
-	if (!error.empty()) call.fail(Failure::Status, call.provider() + " reported an error: " + error);
+	if (!error.empty()) throw BackendException(providerName() + " reported an error: " + error, 0, Cause::ErrorReported);
 	Poco::JSON::Object::Ptr message = answer->getObject("message");
-	if (!message) call.fail(Failure::Malformed, call.provider() + " answered without a message");
+	if (!message) throw BackendException(providerName() + " answered without a message", 0, Cause::Malformed);
 	ChatResult result;
 	result.content = JsonFields::string(message, "content");
 	Poco::JSON::Array::Ptr toolCalls = message->getArray("tool_calls");

@@ -5,20 +5,19 @@
 
 #include "OllamaStream.h"
 #include "NashUpstream/JsonFields.h"
+#include "Nash/BackendException.h"
 #include "Poco/JSON/Array.h"
 #include <sstream>
 
 
 using NashUpstream::JsonFields;
-using Failure = NashUpstream::UpstreamObserver::Failure;
 
 
 namespace Nash {
 
 
-OllamaStream::OllamaStream(NashUpstream::ProviderCall& call, ChatEventSink& sink):
-	_call(call),
-	_sink(sink)
+OllamaStream::OllamaStream(std::string provider):
+	_provider(std::move(provider))
 {
 }
 
@@ -53,15 +52,15 @@ std::string OllamaStream::errorOf(const Poco::JSON::Object::Ptr& answer)
 }
 
 
-void OllamaStream::handle(const Poco::JSON::Object::Ptr& line)
+void OllamaStream::handle(const Poco::JSON::Object::Ptr& line, ChatEventSink& sink)
 {
 	if (_complete || line.isNull()) return;
 	std::string error = errorOf(line);
-	if (!error.empty()) _call.fail(Failure::Status, _call.provider() + " reported an error mid-stream: " + error);
+	if (!error.empty()) throw BackendException(_provider + " reported an error mid-stream: " + error, 0, BackendException::Cause::ErrorReported);
 
 	Poco::JSON::Object::Ptr message = line->getObject("message");
 	std::string content = JsonFields::string(message, "content");
-	if (!content.empty()) _sink.content(content);
+	if (!content.empty()) sink.content(content);
 	Poco::JSON::Array::Ptr toolCalls = message ? message->getArray("tool_calls") : nullptr;
 	for (std::size_t i = 0; toolCalls && i < toolCalls->size(); ++i)
 	{
@@ -88,14 +87,14 @@ void OllamaStream::handle(const Poco::JSON::Object::Ptr& line)
 		{
 			delta.argumentsFragment = "{}";
 		}
-		_sink.toolCallDelta(delta);
+		sink.toolCallDelta(delta);
 	}
 
 	Poco::Dynamic::Var done = line->has("done") ? line->get("done") : Poco::Dynamic::Var();
 	if (done.isBoolean() && done.extract<bool>())
 	{
-		_sink.usage(usageOf(line));
-		_sink.finish(finishReason(JsonFields::string(line, "done_reason"), _toolCalls > 0));
+		sink.usage(usageOf(line));
+		sink.finish(finishReason(JsonFields::string(line, "done_reason"), _toolCalls > 0));
 		_complete = true;
 	}
 }

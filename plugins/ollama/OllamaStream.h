@@ -7,8 +7,8 @@
 #define Nash_OllamaStream_INCLUDED
 
 
-#include "NashUpstream/ProviderCall.h"
 #include "Nash/ChatEventSink.h"
+#include "Nash/ChatEvents.h"
 #include "Poco/JSON/Object.h"
 #include <string>
 
@@ -17,8 +17,8 @@ namespace Nash {
 
 
 class OllamaStream
-	/// Turns the lines of one streamed /api/chat answer into calls of a
-	/// ChatEventSink.
+	/// Turns the lines of one streamed /api/chat answer, each parsed, into
+	/// calls of a ChatEventSink (OllamaDecoder splits the bytes into lines).
 	///
 	/// Ollama sends each tool call whole, its arguments as a JSON object and
 	/// often without an id; the sink gets one fragment per call with the
@@ -26,11 +26,12 @@ class OllamaStream
 	/// that a client can answer the call as it would answer OpenAI's.
 {
 public:
-	OllamaStream(NashUpstream::ProviderCall& call, ChatEventSink& sink);
+	explicit OllamaStream(std::string provider);
+		/// provider names the upstream in messages.
 
-	void handle(const Poco::JSON::Object::Ptr& line);
+	void handle(const Poco::JSON::Object::Ptr& line, ChatEventSink& sink);
 		/// One line of the stream. Lines after the one with "done": true are
-		/// ignored. Throws Nash::BackendException through the call when the
+		/// ignored. Throws Nash::BackendException (ErrorReported) when the
 		/// line carries an error.
 
 	bool isComplete() const;
@@ -50,8 +51,7 @@ public:
 		/// message; empty when there is none.
 
 private:
-	NashUpstream::ProviderCall& _call;
-	ChatEventSink& _sink;
+	std::string _provider;
 	int _toolCalls = 0;
 	bool _complete = false;
 };

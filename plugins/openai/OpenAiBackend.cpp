@@ -4,19 +4,21 @@
 
 
 #include "OpenAiBackend.h"
-#include "OpenAiChunkScanner.h"
+#include "OpenAiDecoder.h"
 #include "NashUpstream/JsonFields.h"
 #include "NashUpstream/Redaction.h"
-#include "NashUpstream/SseParser.h"
-#include "NashUpstream/UpstreamHeadObserver.h"
+#include "NashUpstream/UpstreamError.h"
+#include "Nash/BackendException.h"
 #include "Poco/Environment.h"
 #include "Poco/JSON/Array.h"
+#include "Poco/String.h"
 #include "Poco/StringTokenizer.h"
+#include "Poco/URI.h"
 #include <sstream>
 
 
 using NashUpstream::JsonFields;
-using Failure = NashUpstream::UpstreamObserver::Failure;
+using Cause = Nash::BackendException::Cause;
 
 
 namespace Nash {
@@ -116,23 +118,6 @@ Poco::JSON::Array::Ptr messagesJson(const ChatRequest& request)
 }
 
 
-Usage usageOf(const Poco::JSON::Object::Ptr& usage)
-{
-	Usage result;
-	if (usage->has("prompt_tokens") && usage->get("prompt_tokens").isInteger()) result.promptTokens = usage->getValue<long long>("prompt_tokens");
-	if (usage->has("completion_tokens") && usage->get("completion_tokens").isInteger()) result.completionTokens = usage->getValue<long long>("completion_tokens");
-	return result;
-}
-
-
-std::string stringField(const Poco::JSON::Object::Ptr& object, const std::string& key)
-{
-	if (object.isNull() || !object->has(key)) return std::string();
-	Poco::Dynamic::Var value = object->get(key);
-	return value.isString() ? value.extract<std::string>() : std::string();
-}
-
-
 } // namespace
 
 
@@ -141,28 +126,32 @@ void OpenAiBackend::configure(const std::string& instanceName, const Poco::Util:
 	_name = instanceName;
 	std::string defaultBase = Poco::Environment::get("OPENAI_BASE_URL", officialBaseUrl);
 	if (defaultBase.empty()) defaultBase = officialBaseUrl;
-	NashUpstream::UpstreamSettings upstream = NashUpstream::UpstreamSettings::read(section, defaultBase);
+	_baseUrl = Poco::trim(section.getString("base_url", defaultBase));
 	_apiKey = section.getString("api_key", Poco::Environment::get("OPENAI_API_KEY", ""));
-	if (_apiKey.empty() && upstream.baseUri.getHost() == "api.openai.com")
-		throw Poco::InvalidArgumentException("no API key for " + NashUpstream::Redaction::url(upstream.baseUri.toString()) + ": set api_key in [backend." + instanceName + "] or OPENAI_API_KEY");
-	if (!_apiKey.empty()) upstream.headers.emplace_back("Authorization", "Bearer " + _apiKey);
-	std::string organization = section.getString("organization", "");
-	if (!organization.empty()) upstream.headers.emplace_back("OpenAI-Organization", organization);
+	if (_apiKey.empty())
+	{
+		// A base URL that is no URL is the server's to refuse (it reads
+		// base_url itself), with a message that cannot show a password.
+		Poco::URI base;
+		bool parsed = true;
+		try
+		{
+			base = Poco::URI(_baseUrl);
+		}
+		catch (Poco::Exception&)
+		{
+			parsed = false;
+		}
+		if (parsed && base.getHost() == "api.openai.com")
+			throw Poco::InvalidArgumentException("no API key for " + NashUpstream::Redaction::url(base.toString()) + ": set api_key in [backend." + instanceName + "] or OPENAI_API_KEY");
+	}
+	_organization = section.getString("organization", "");
 	_catalog = NashUpstream::ModelCatalog::read(section, "gpt-4o-mini");
 	_streamUsage = section.getBool("stream_usage", true);
 	_passFields.clear();
 	for (const char* field: standardFields) _passFields.insert(field);
 	Poco::StringTokenizer extra(section.getString("pass_fields", ""), ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
 	_passFields.insert(extra.begin(), extra.end());
-	_client.reset(new NashUpstream::UpstreamClient(upstream));
-	_client->setObserver(_observer);
-}
-
-
-void OpenAiBackend::observeUpstream(NashUpstream::UpstreamObserver* observer)
-{
-	_observer = observer;
-	if (_client) _client->setObserver(observer);
 }
 
 
@@ -184,9 +173,21 @@ bool OpenAiBackend::acceptsAnyModel() const
 }
 
 
-NashUpstream::ProviderCall OpenAiBackend::call() const
+std::string OpenAiBackend::providerName() const
 {
-	return NashUpstream::ProviderCall(*_client, "OpenAI-compatible upstream '" + _name + "'", {_apiKey});
+	return "OpenAI-compatible upstream '" + _name + "'";
+}
+
+
+std::string OpenAiBackend::baseUrl() const
+{
+	return _baseUrl;
+}
+
+
+std::vector<std::string> OpenAiBackend::secrets() const
+{
+	return {_apiKey};
 }
 
 
@@ -225,109 +226,41 @@ Poco::JSON::Object::Ptr OpenAiBackend::requestBody(const ChatRequest& request, b
 }
 
 
-void OpenAiBackend::handleChunk(NashUpstream::ProviderCall& call, const Poco::JSON::Object::Ptr& chunk, ChatEventSink& sink) const
+UpstreamRequest OpenAiBackend::chatRequest(const ChatRequest& request, bool stream) const
 {
-	if (chunk->has("error"))
-	{
-		std::string message = chunk->isObject("error") ? stringField(chunk->getObject("error"), "message") : stringField(chunk, "error");
-		call.fail(Failure::Status, call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message));
-	}
-	if (chunk->isObject("usage")) sink.usage(usageOf(chunk->getObject("usage")));
-	Poco::JSON::Array::Ptr choices = chunk->getArray("choices");
-	if (!choices || choices->size() == 0) return;
-	Poco::JSON::Object::Ptr choice = choices->getObject(0);
-	if (!choice) return;
-	Poco::JSON::Object::Ptr delta = choice->getObject("delta");
-	if (delta)
-	{
-		std::string content = stringField(delta, "content");
-		if (!content.empty()) sink.content(content);
-		Poco::JSON::Array::Ptr toolCalls = delta->getArray("tool_calls");
-		for (std::size_t i = 0; toolCalls && i < toolCalls->size(); ++i)
-		{
-			Poco::JSON::Object::Ptr toolCall = toolCalls->getObject(static_cast<unsigned>(i));
-			if (!toolCall) continue;
-			ToolCallDelta fragment;
-			fragment.index = toolCall->has("index") && toolCall->get("index").isInteger() ? toolCall->getValue<int>("index") : static_cast<int>(i);
-			fragment.id = stringField(toolCall, "id");
-			Poco::JSON::Object::Ptr function = toolCall->getObject("function");
-			fragment.name = stringField(function, "name");
-			fragment.argumentsFragment = stringField(function, "arguments");
-			sink.toolCallDelta(fragment);
-		}
-	}
-	std::string finishReason = stringField(choice, "finish_reason");
-	if (!finishReason.empty()) sink.finish(finishReason);
+	UpstreamRequest upstream;
+	upstream.method = "POST";
+	upstream.path = "/chat/completions";
+	std::ostringstream text;
+	requestBody(request, stream)->stringify(text);
+	upstream.body = text.str();
+	if (!_apiKey.empty()) upstream.headers.emplace_back("Authorization", "Bearer " + _apiKey);
+	if (!_organization.empty()) upstream.headers.emplace_back("OpenAI-Organization", _organization);
+	if (stream) upstream.headers.emplace_back("Accept", "text/event-stream");
+	return upstream;
 }
 
 
-void OpenAiBackend::streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation)
+std::unique_ptr<ChatDecoder> OpenAiBackend::streamDecoder(const ChatRequest& request, std::size_t maxEventBytes) const
 {
-	NashUpstream::ProviderCall call = this->call();
-	std::ostringstream text;
-	requestBody(request, true)->stringify(text);
-	auto exchange = call.open("POST", "/chat/completions", text.str(), {{"Accept", "text/event-stream"}}, cancellation);
-	NashUpstream::UpstreamHeadObserver::notify(sink, *exchange);
-
-	bool done = false;
-	OpenAiChunkScanner scanner;
-	NashUpstream::SseParser parser([&](const NashUpstream::SseEvent& event) {
-		if (done || cancellation.isCancelled()) return;
-		if (event.data == "[DONE]")
-		{
-			done = true;
-			return;
-		}
-		bool simple = false;
-		try
-		{
-			simple = scanner.scan(event.data);
-		}
-		catch (Poco::Exception&)
-		{
-			// The full parse below reports what is wrong with it.
-		}
-		if (simple)
-		{
-			if (!scanner.content().empty()) sink.content(scanner.content());
-			if (!scanner.finishReason().empty()) sink.finish(scanner.finishReason());
-		}
-		else
-		{
-			handleChunk(call, call.parseJson(event.data), sink);
-		}
-	}, _client->settings().maxLineBytes);
-
-	bool complete = false;
-	try
-	{
-		complete = call.pump(*exchange, [&](const char* data, std::size_t length) { parser.feed(data, length); });
-	}
-	catch (Poco::DataFormatException& exc)
-	{
-		call.fail(Failure::Malformed, call.provider() + " sent an unusable stream: " + exc.message());
-	}
-	if (!complete) return;
-	if (!done) call.fail(Failure::Cut, call.provider() + " ended the stream before it was complete (no [DONE])");
+	(void) request;
+	return std::unique_ptr<ChatDecoder>(new OpenAiDecoder(providerName(), maxEventBytes));
 }
 
 
-ChatResult OpenAiBackend::complete(const ChatRequest& request, const CancellationToken& cancellation)
+ChatResult OpenAiBackend::decodeAnswer(const std::string& body) const
 {
-	NashUpstream::ProviderCall call = this->call();
-	std::ostringstream text;
-	requestBody(request, false)->stringify(text);
-	auto exchange = call.open("POST", "/chat/completions", text.str(), {}, cancellation);
-	Poco::JSON::Object::Ptr answer = call.readJson(*exchange, 64 * 1024 * 1024);
+	Poco::JSON::Object::Ptr answer = JsonFields::parseObject(body);
+	if (!answer) throw BackendException(providerName() + " sent data that is not a JSON object: " + NashUpstream::UpstreamError::snippet(body), 0, Cause::Malformed);
 
 	ChatResult result;
 	Poco::JSON::Array::Ptr choices = answer->getArray("choices");
 	Poco::JSON::Object::Ptr choice = choices && choices->size() > 0 ? choices->getObject(0) : nullptr;
 	Poco::JSON::Object::Ptr message = choice ? choice->getObject("message") : nullptr;
-	if (!message) call.fail(Failure::Malformed, call.provider() + " answered without choices[0].message");
-	result.content = stringField(message, "content");
-	result.finishReason = stringField(choice, "finish_reason");
-	if (answer->isObject("usage")) result.usage = usageOf(answer->getObject("usage"));
+	if (!message) throw BackendException(providerName() + " answered without choices[0].message", 0, Cause::Malformed);
+	result.content = JsonFields::string(message, "content");
+	result.finishReason = JsonFields::string(choice, "finish_reason");
+	if (answer->isObject("usage")) result.usage = OpenAiDecoder::usageOf(answer->getObject("usage"));
 	return result;
 }
 

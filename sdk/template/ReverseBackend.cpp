@@ -74,9 +74,10 @@ void ReverseBackend::streamChat(const Nash::ChatRequest& request, Nash::ChatEven
 	std::vector<std::string> words = reversedWords(lastUserMessage(request));
 	for (std::size_t i = 0; i < words.size(); ++i)
 	{
-		// The client went away: stop at once. waitFor() is the pause that a
-		// cancellation cuts short (true: cancelled); a real backend would
-		// rather register onCancel() to abort its blocking upstream read.
+		// The client went away: stop at once, and give the server its worker
+		// thread back. waitFor() is the pause that a cancellation cuts short
+		// (true: cancelled); a backend that blocks in a call of its own would
+		// register onCancel() to break that call off.
 		if (cancellation.isCancelled()) return;
 		if (i > 0 && _delay.count() > 0 && cancellation.waitFor(_delay)) return;
 		sink.content(i == 0 ? words[i] : " " + words[i]);

@@ -2,6 +2,9 @@
 // ReverseBackend.h
 //
 // A complete, small model backend for nash-llm-server: a template to copy.
+// It is a Nash::BlockingBackend, the kind for a backend that computes its
+// answer itself. A backend for a provider's HTTP API is a ProviderBackend
+// instead: see the SDK's README.
 //
 
 
@@ -9,7 +12,7 @@
 #define Example_ReverseBackend_INCLUDED
 
 
-#include "Nash/ModelBackend.h"
+#include "Nash/BlockingBackend.h"
 #include <chrono>
 #include <string>
 #include <vector>
@@ -18,14 +21,16 @@
 namespace Example {
 
 
-class ReverseBackend: public Nash::ModelBackend
+class ReverseBackend: public Nash::BlockingBackend
 	/// Answers with the words of the last user message in reverse order,
 	/// one word per event ("one two three" streams "three", " two", " one").
 	///
-	/// It stands where a real backend would call its model: configure() reads
+	/// It stands where a real backend would run its model: configure() reads
 	/// and checks its section, streamChat() hands each piece to the sink the
 	/// moment it exists and stops as soon as the request is cancelled, and a
-	/// request it cannot answer is a Nash::BackendException.
+	/// request it cannot answer is a Nash::BackendException. The server calls
+	/// streamChat() and complete() on a thread of its worker pool, which the
+	/// call holds until it returns, delays included.
 	///
 	/// Configuration ([backend.<name>] with plugin = reverse):
 	///   models    the model names it answers to, comma-separated; the first

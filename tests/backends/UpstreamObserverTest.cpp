@@ -5,8 +5,9 @@
 // of their exchanges with the fake upstream, a real HTTP server process:
 // each request and connection (new or pooled), retry and first byte, and
 // each failed call once, by the kind of its failure. The backends are built
-// in-process (their sources compiled in) and found as ObservableUpstream the
-// way the server finds them, by a dynamic_cast.
+// in-process (their sources compiled in) and run as the server runs them, by
+// a NashUpstream::ProviderExchange, which the server finds as
+// ObservableUpstream by a dynamic_cast.
 //
 
 
@@ -18,6 +19,7 @@
 #include "RecordingSink.h"
 #include "ServerProcess.h"
 #include "Nash/BackendException.h"
+#include "NashUpstream/ProviderExchange.h"
 #include "NashUpstream/UpstreamObserver.h"
 #include "Poco/AutoPtr.h"
 #include "Poco/Net/ServerSocket.h"
@@ -384,14 +386,15 @@ public:
 	}
 
 private:
-	std::unique_ptr<Nash::ModelBackend> make(const std::string& provider, const std::map<std::string, std::string>& settings = {}, bool observeFirst = false)
+	std::unique_ptr<Nash::BlockingBackend> make(const std::string& provider, const std::map<std::string, std::string>& settings = {}, bool observeFirst = false)
 		/// A backend of provider for the fake upstream, counted by _observer:
 		/// quick retries, short timeouts, its own empty pool.
 	{
-		std::unique_ptr<Nash::ModelBackend> backend;
-		if (provider == "openai") backend.reset(new Nash::OpenAiBackend);
-		else if (provider == "anthropic") backend.reset(new Nash::AnthropicBackend);
-		else backend.reset(new Nash::OllamaBackend);
+		std::unique_ptr<Nash::ProviderBackend> translator;
+		if (provider == "openai") translator.reset(new Nash::OpenAiBackend);
+		else if (provider == "anthropic") translator.reset(new Nash::AnthropicBackend);
+		else translator.reset(new Nash::OllamaBackend);
+		std::unique_ptr<Nash::BlockingBackend> backend(new NashUpstream::ProviderExchange(std::move(translator)));
 		auto* observable = dynamic_cast<NashUpstream::ObservableUpstream*>(backend.get());
 		CPPUNIT_ASSERT_MESSAGE(provider, observable != nullptr);
 
@@ -412,22 +415,22 @@ private:
 		return backend;
 	}
 
-	void stream(Nash::ModelBackend& backend, const std::string& model)
+	void stream(Nash::BlockingBackend& backend, const std::string& model)
 	{
 		NashTest::RecordingSink sink;
 		stream(backend, model, sink);
 	}
 
-	void stream(Nash::ModelBackend& backend, const std::string& model, NashTest::RecordingSink& sink)
+	void stream(Nash::BlockingBackend& backend, const std::string& model, NashTest::RecordingSink& sink)
 	{
 		Nash::CancellationToken token;
 		backend.streamChat(chatRequest(model), sink, token);
 	}
 
-	void cancelAfter(Nash::ModelBackend& backend, const std::string& model, std::chrono::milliseconds delay)
+	void cancelAfter(Nash::BlockingBackend& backend, const std::string& model, std::chrono::milliseconds delay)
 		/// Streams model and cancels the call from another thread after
 		/// delay. Whether the backend returns or throws then is its own
-		/// affair (the openai backend throws before the answer's head).
+		/// affair.
 	{
 		NashTest::RecordingSink sink;
 		Nash::CancellationToken token;

@@ -132,7 +132,8 @@ public:
 			refused = !plugin->getValue<bool>("loaded") && plugin->getValue<std::string>("error").find("SDK version") != std::string::npos;
 		}
 		CPPUNIT_ASSERT(refused);
-		CPPUNIT_ASSERT(server.waitForOutput("Plugin 'wrong_sdk' not loaded: built against SDK version 1001, but this server supports SDK version 1"));
+		CPPUNIT_ASSERT(server.waitForOutput("Plugin 'wrong_sdk' not loaded: built against SDK version 1, but this server supports SDK version 2; "
+			"rebuild the plugin against this server's SDK"));
 		CPPUNIT_ASSERT(server.waitForOutput("Plugin 'not_a_plugin' not loaded"));
 		CPPUNIT_ASSERT_EQUAL(200, HttpTestClient(server.port()).post("/v1/chat/completions/stream", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}").status);
 	}

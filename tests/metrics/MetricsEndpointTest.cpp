@@ -156,7 +156,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(1.0, page.value("nash_refused_requests_total", L{{"reason", "malformed"}}));
 		CPPUNIT_ASSERT_EQUAL(0.0, page.value("nash_refused_requests_total", L{{"reason", "auth"}}));
 
-		CPPUNIT_ASSERT(page.has("nash_build_info", L{{"sdk_version", "1"}}));
+		CPPUNIT_ASSERT(page.has("nash_build_info", L{{"sdk_version", "2"}}));
 		CPPUNIT_ASSERT(page.has("nash_plugin_info", L{{"plugin", "openai"}, {"kind", "model-backend"}}));
 		CPPUNIT_ASSERT(page.has("nash_plugin_info", L{{"plugin", "mcp_stdio"}, {"kind", "mcp-transport"}}));
 

@@ -23,7 +23,7 @@
 namespace NashTestPlugins {
 
 
-class FaultyBackend: public Nash::ModelBackend
+class FaultyBackend: public Nash::BlockingBackend
 {
 public:
 	void configure(const std::string&, const Poco::Util::AbstractConfiguration& section) override

@@ -1,18 +1,24 @@
 //
 // WrongSdkBackend.cpp
 //
-// A plugin as a newer SDK would build it: its version is not the server's,
-// so the server must refuse it before using anything else in it.
+// A plugin as the previous SDK version built it: the server must refuse it
+// before it uses anything else in the library, with a message that asks for
+// a rebuild. Compiled against this SDK's headers, it writes its entry points
+// by hand instead of with NASH_MODEL_BACKEND_PLUGIN, to claim the version
+// before this one.
 //
 
 
 #include "Nash/Plugin.h"
 
 
+static_assert(NASH_SDK_VERSION > 1, "wrong_sdk claims the version before this one");
+
+
 namespace NashTestPlugins {
 
 
-class WrongSdkBackend: public Nash::ModelBackend
+class WrongSdkBackend: public Nash::BlockingBackend
 {
 public:
 	void configure(const std::string&, const Poco::Util::AbstractConfiguration&) override
@@ -44,7 +50,7 @@ public:
 } // namespace NashTestPlugins
 
 
-extern "C" POCO_LIBRARY_API int nashPluginSdkVersion() { return NASH_SDK_VERSION + 1000; }
+extern "C" POCO_LIBRARY_API int nashPluginSdkVersion() { return NASH_SDK_VERSION - 1; }
 extern "C" POCO_LIBRARY_API const char* nashPluginKind() { return NASH_PLUGIN_KIND_MODEL_BACKEND; }
 extern "C" POCO_LIBRARY_API const char* nashPluginClass() { return "NashTestPlugins::WrongSdkBackend"; }
 

@@ -45,8 +45,8 @@ public:
 	void setUp() override
 	{
 		_registry.reset(new Nash::BackendRegistry("echo"));
-		_registry->add("echo", "echo", std::unique_ptr<Nash::ModelBackend>(new NashTest::ScriptedBackend({"echo", "echo-2"})));
-		_registry->add("other", "scripted", std::unique_ptr<Nash::ModelBackend>(new NashTest::ScriptedBackend({"big", "small"})));
+		_registry->add("echo", "echo", std::unique_ptr<Nash::BlockingBackend>(new NashTest::ScriptedBackend({"echo", "echo-2"})));
+		_registry->add("other", "scripted", std::unique_ptr<Nash::BlockingBackend>(new NashTest::ScriptedBackend({"big", "small"})));
 	}
 
 	void testDefaultModel()
@@ -124,7 +124,7 @@ public:
 
 	void testAnyModelBackendAndSlashInModelNames()
 	{
-		_registry->add("open", "openai", std::unique_ptr<Nash::ModelBackend>(new NashTest::ScriptedBackend({"m"}, true)));
+		_registry->add("open", "openai", std::unique_ptr<Nash::BlockingBackend>(new NashTest::ScriptedBackend({"m"}, true)));
 		CPPUNIT_ASSERT_EQUAL(std::string("meta-llama/Llama-3"), _registry->resolve("open/meta-llama/Llama-3").model);
 		CPPUNIT_ASSERT_EQUAL(400, statusOf(*_registry, "meta-llama/Llama-3"));
 	}

@@ -127,9 +127,9 @@ public:
 	}
 
 private:
-	std::unique_ptr<Nash::ModelBackend> configured(const std::map<std::string, std::string>& values)
+	std::unique_ptr<Nash::BlockingBackend> configured(const std::map<std::string, std::string>& values)
 	{
-		std::unique_ptr<Nash::ModelBackend> echo = _loader.createBackend("echo");
+		std::unique_ptr<Nash::BlockingBackend> echo = _loader.createBackend("echo");
 		Poco::AutoPtr<Poco::Util::MapConfiguration> section(new Poco::Util::MapConfiguration);
 		for (const auto& value: values) section->setString(value.first, value.second);
 		echo->configure("echo", *section);

@@ -41,7 +41,7 @@ public:
 	void testRequestSentToTheModel()
 	{
 		NashTest::ScriptedBackend backend({"m"});
-		Nash::BackendRoute route{&backend, "b", "m"};
+		Nash::BackendRoute route{&backend, "b", "m", "m"};
 		Nash::CancellationToken token;
 		Nash::Summarizer("Summarize!").summarize(route,
 			{message("system", "be nice"), message("user", "hi"), message("assistant", "hello")}, "s1", token);
@@ -58,7 +58,7 @@ public:
 	{
 		NashTest::ScriptedBackend backend({"m"});
 		backend.answer = "They greeted each other.";
-		Nash::BackendRoute route{&backend, "b", "m"};
+		Nash::BackendRoute route{&backend, "b", "m", "m"};
 		Nash::CancellationToken token;
 		Poco::JSON::Object::Ptr answer = Nash::Summarizer("p").summarize(route,
 			{message("system", "be nice"), message("user", std::string(40, 'u')), message("assistant", std::string(41, 'a'))}, "s1", token);
@@ -73,7 +73,7 @@ public:
 	void testNothingToSummarize()
 	{
 		NashTest::ScriptedBackend backend({"m"});
-		Nash::BackendRoute route{&backend, "b", "m"};
+		Nash::BackendRoute route{&backend, "b", "m", "m"};
 		Nash::CancellationToken token;
 		try
 		{
@@ -91,7 +91,7 @@ public:
 	{
 		NashTest::ScriptedBackend backend({"m"});
 		backend.failure = "upstream timed out";
-		Nash::BackendRoute route{&backend, "b", "m"};
+		Nash::BackendRoute route{&backend, "b", "m", "m"};
 		Nash::CancellationToken token;
 		try
 		{

@@ -10,13 +10,13 @@
 
 
 #include "Nash/BackendException.h"
-#include "Nash/ModelBackend.h"
+#include "Nash/BlockingBackend.h"
 
 
 namespace NashTest {
 
 
-class ScriptedBackend: public Nash::ModelBackend
+class ScriptedBackend: public Nash::BlockingBackend
 	/// Lists the models it is given and answers complete() with a fixed text
 	/// (or throws), remembering the last request.
 {

@@ -104,7 +104,7 @@ struct SeenRequest
 };
 
 
-class ScriptedToolBackend: public Nash::ModelBackend
+class ScriptedToolBackend: public Nash::BlockingBackend
 	/// Answers round n with rounds[n] (the last one again when there are
 	/// fewer), remembering every request.
 {

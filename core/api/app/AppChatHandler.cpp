@@ -171,7 +171,7 @@ void AppChatHandler::answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HT
 	if (!context().plugins.isLoaded(plugin))
 		return refuse("ServiceUnavailableError: the " + plugin + " plugin is not loaded on this server");
 
-	std::unique_ptr<ModelBackend> backend;
+	std::unique_ptr<BlockingBackend> backend;
 	try
 	{
 		backend = backendFor(app, plugin);
@@ -270,7 +270,7 @@ bool AppChatHandler::forwardedHeader(const std::string& name, const std::string&
 }
 
 
-std::unique_ptr<ModelBackend> AppChatHandler::backendFor(const AppChatRequest& app, const std::string& plugin)
+std::unique_ptr<BlockingBackend> AppChatHandler::backendFor(const AppChatRequest& app, const std::string& plugin)
 {
 	Poco::AutoPtr<Poco::Util::MapConfiguration> section(new Poco::Util::MapConfiguration);
 	section->setString("base_url", baseUrlFor(plugin, app.apiBaseUrl));
@@ -281,7 +281,7 @@ std::unique_ptr<ModelBackend> AppChatHandler::backendFor(const AppChatRequest& a
 	{
 		if (forwardedHeader(header.first, header.second)) section->setString("header." + header.first, header.second);
 	}
-	std::unique_ptr<ModelBackend> backend = context().plugins.createBackend(plugin);
+	std::unique_ptr<BlockingBackend> backend = context().plugins.createBackend(plugin);
 	if (!backend) throw Poco::NotFoundException("the " + plugin + " plugin offers no backend");
 	backend->configure("app", *section);
 	Metrics::observeBackend(*backend, "app:" + plugin);

@@ -11,7 +11,7 @@
 
 #include "core/api/app/AppChatRequest.h"
 #include "core/chat/ChatHandler.h"
-#include "Nash/ModelBackend.h"
+#include "Nash/BlockingBackend.h"
 #include <memory>
 
 
@@ -44,7 +44,7 @@ protected:
 	void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry) override;
 
 private:
-	std::unique_ptr<ModelBackend> backendFor(const AppChatRequest& app, const std::string& plugin);
+	std::unique_ptr<BlockingBackend> backendFor(const AppChatRequest& app, const std::string& plugin);
 		/// A backend of plugin configured with the request's credentials,
 		/// used for this request only.
 

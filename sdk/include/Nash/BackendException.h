@@ -22,11 +22,33 @@ class BackendException: public Poco::Exception
 	///
 	/// Other Poco exceptions thrown by a backend are reported the same way;
 	/// this class exists so that a backend can say so explicitly.
+	///
+	/// The code is the provider's HTTP status when the provider refused (the
+	/// server answers the client in kind: 429 stays a rate limit), else 0.
 {
 public:
-	explicit BackendException(const std::string& message, int code = 0):
-		Poco::Exception(message, code)
+	enum class Cause
+		/// What a ProviderBackend's decoding found wrong, for the server's
+		/// count of failed upstream calls.
 	{
+		Unspecified,
+		ErrorReported,
+			/// The provider reported an error (in an event, or an answer).
+		Malformed,
+			/// The provider sent something that is not its API's.
+		Incomplete
+			/// The answer ended before it was whole.
+	};
+
+	explicit BackendException(const std::string& message, int code = 0, Cause cause = Cause::Unspecified):
+		Poco::Exception(message, code),
+		_cause(cause)
+	{
+	}
+
+	Cause cause() const
+	{
+		return _cause;
 	}
 
 	const char* name() const noexcept override
@@ -48,6 +70,9 @@ public:
 	{
 		throw *this;
 	}
+
+private:
+	Cause _cause;
 };
 
 

@@ -7,8 +7,6 @@
 #define Nash_ModelBackend_INCLUDED
 
 
-#include "Nash/CancellationToken.h"
-#include "Nash/ChatEventSink.h"
 #include "Nash/ChatEvents.h"
 #include "Nash/ChatRequest.h"
 #include "Poco/Util/AbstractConfiguration.h"
@@ -20,7 +18,17 @@ namespace Nash {
 
 
 class ModelBackend
-	/// A model provider the server can route chat requests to.
+	/// A model provider the server can route chat requests to: what every
+	/// backend plugin has, whichever of the two kinds it is.
+	///
+	/// A plugin's class derives from one of the two:
+	/// - ProviderBackend, a translator for a provider's HTTP API: it builds
+	///   the upstream request and decodes the answer's bytes into chat
+	///   events, and does no I/O. The server does the exchange (connections,
+	///   TLS, timeouts, retries, cancellation) for every provider alike.
+	/// - BlockingBackend, for a backend that computes or blocks (a model in
+	///   the process, a stand-in with delays): the server calls it on a
+	///   thread of its bounded worker pool.
 	///
 	/// The server creates one instance per configured backend section with the
 	/// default constructor, calls configure() once, and then calls the other
@@ -47,16 +55,6 @@ public:
 	{
 		return false;
 	}
-
-	virtual void streamChat(const ChatRequest& request, ChatEventSink& sink, const CancellationToken& cancellation) = 0;
-		/// Streams one answer into sink, each piece as soon as it exists.
-		/// Returns when the answer is complete, or soon after cancellation
-		/// (without throwing). Throws BackendException (or another
-		/// Poco::Exception) when the model cannot answer.
-
-	virtual ChatResult complete(const ChatRequest& request, const CancellationToken& cancellation) = 0;
-		/// Answers without streaming. Throws like streamChat(); when cancelled
-		/// it may throw or return a partial result, which is discarded.
 };
 
 

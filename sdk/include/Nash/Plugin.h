@@ -3,7 +3,7 @@
 //
 // What a plugin library exports. A plugin source file ends with exactly one of
 //
-//     NASH_MODEL_BACKEND_PLUGIN(MyBackend)
+//     NASH_MODEL_BACKEND_PLUGIN(MyBackend)   (a ProviderBackend or a BlockingBackend)
 //     NASH_MCP_TRANSPORT_PLUGIN(MyTransport)
 //
 // which emits the Poco ClassLoader manifest for the class, and two plain C
@@ -17,7 +17,9 @@
 
 
 #include "Nash/McpTransport.h"
+#include "Nash/BlockingBackend.h"
 #include "Nash/ModelBackend.h"
+#include "Nash/ProviderBackend.h"
 #include "Nash/SdkVersion.h"
 #include "Poco/ClassLibrary.h"
 

@@ -127,10 +127,15 @@ bool ProviderCall::pump(UpstreamExchange& exchange, const std::function<void(con
 
 Poco::JSON::Object::Ptr ProviderCall::readJson(UpstreamExchange& exchange, std::size_t limit)
 {
-	std::string body;
+	return parseJson(readBody(exchange, limit));
+}
+
+
+std::string ProviderCall::readBody(UpstreamExchange& exchange, std::size_t limit)
+{
 	try
 	{
-		body = exchange.readAll(limit);
+		return exchange.readAll(limit);
 	}
 	catch (Poco::TimeoutException& exc)
 	{
@@ -148,7 +153,6 @@ Poco::JSON::Object::Ptr ProviderCall::readJson(UpstreamExchange& exchange, std::
 		if (exchange.isCancelled()) fail(_provider + " request was cancelled");
 		fail(UpstreamObserver::Failure::Cut, _provider + " answer could not be read: " + exc.message());
 	}
-	return parseJson(body);
 }
 
 

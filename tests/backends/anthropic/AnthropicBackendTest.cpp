@@ -2,7 +2,8 @@
 // AnthropicBackendTest.cpp
 //
 // The anthropic backend's configuration, its request bodies, and whole
-// exchanges with a scripted upstream.
+// exchanges with a scripted upstream, made by the server's runner of
+// translators (NashUpstream::ProviderExchange).
 //
 
 
@@ -12,6 +13,7 @@
 #include "RecordingSink.h"
 #include "ScriptedUpstream.h"
 #include "TestCall.h"
+#include "NashUpstream/ProviderExchange.h"
 #include "Nash/BackendException.h"
 #include "Poco/AutoPtr.h"
 #include "Poco/JSON/Array.h"
@@ -91,11 +93,16 @@ class AnthropicBackendTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testToolArgumentsMustBeAnObject);
 	CPPUNIT_TEST(testKeyRequiredForAnthropic);
 	CPPUNIT_TEST(testMessagesPath);
+	CPPUNIT_TEST(testChatRequest);
+	CPPUNIT_TEST(testBaseUrlAndSecrets);
 	CPPUNIT_TEST(testStreamExchange);
 	CPPUNIT_TEST(testUpstreamHeadReachesAnObserver);
 	CPPUNIT_TEST(testStreamWithoutMessageStopFails);
 	CPPUNIT_TEST(testErrorAnswerKeepsMessageAndHidesKey);
+	CPPUNIT_TEST(testErrorEventKeepsStatusAndHidesKey);
+	CPPUNIT_TEST(testHeaderKeysDoNotReplaceTheKey);
 	CPPUNIT_TEST(testComplete);
+	CPPUNIT_TEST(testUnusableAnswers);
 	CPPUNIT_TEST(testCancellationEndsTheStream);
 	CPPUNIT_TEST(testCancelledBeforeTheAnswer);
 	CPPUNIT_TEST(testCancelledWhileWaitingForTheAnswer);
@@ -110,6 +117,7 @@ public:
 
 	void tearDown() override
 	{
+		_exchange.reset();
 		_environment.reset();
 	}
 
@@ -204,7 +212,7 @@ public:
 		chat.extra->set("parallel_tool_calls", false);
 		NashTest::RecordingSink sink;
 		Nash::CancellationToken token;
-		_backend.streamChat(chat, sink, token);
+		_exchange->streamChat(chat, sink, token);
 
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), upstream.requests().size());
 		CPPUNIT_ASSERT_EQUAL(std::string(
@@ -395,6 +403,70 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("/v1/messages"), _backend.messagesPath());
 	}
 
+	void testChatRequest()
+	{
+		// What the server is to send: the body, the key and the API version,
+		// and for a stream the event stream asked for.
+		_config->setString("base_url", "http://127.0.0.1:9/v1");
+		_config->setString("api_key", apiKey);
+		_config->setString("anthropic_version", " 2024-01-01 ");
+		_backend.configure("a", *_config);
+		Nash::ChatRequest chat = request({message("user", "Hi")});
+		Nash::UpstreamRequest streamed = _backend.chatRequest(chat, true);
+		CPPUNIT_ASSERT_EQUAL(std::string("POST"), streamed.method);
+		CPPUNIT_ASSERT_EQUAL(std::string("/messages"), streamed.path);
+		CPPUNIT_ASSERT_EQUAL(std::string(R"({"model":"claude-test","max_tokens":4096,"messages":[{"role":"user","content":"Hi"}],"stream":true})"), streamed.body);
+		CPPUNIT_ASSERT_EQUAL(0, streamed.timeoutMilliseconds);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), streamed.headers.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("x-api-key"), streamed.headers[0].first);
+		CPPUNIT_ASSERT_EQUAL(std::string(apiKey), streamed.headers[0].second);
+		CPPUNIT_ASSERT_EQUAL(std::string("anthropic-version"), streamed.headers[1].first);
+		CPPUNIT_ASSERT_EQUAL(std::string("2024-01-01"), streamed.headers[1].second);
+		CPPUNIT_ASSERT_EQUAL(std::string("Accept"), streamed.headers[2].first);
+		CPPUNIT_ASSERT_EQUAL(std::string("text/event-stream"), streamed.headers[2].second);
+
+		Nash::UpstreamRequest whole = _backend.chatRequest(chat, false);
+		CPPUNIT_ASSERT_EQUAL(false, TestCall::json(whole.body)->getValue<bool>("stream"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), whole.headers.size());
+
+		// A host that needs no key gets none.
+		_config->setString("api_key", "");
+		_backend.configure("a", *_config);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), _backend.chatRequest(chat, false).headers.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("anthropic-version"), _backend.chatRequest(chat, false).headers[0].first);
+		_config->setString("anthropic_version", " ");
+		CPPUNIT_ASSERT_THROW(_backend.configure("a", *_config), Poco::InvalidArgumentException);
+	}
+
+	void testBaseUrlAndSecrets()
+	{
+		Poco::Environment::set("ANTHROPIC_API_KEY", apiKey);
+		_backend.configure("claude", *_config);
+		CPPUNIT_ASSERT_EQUAL(std::string("https://api.anthropic.com"), _backend.baseUrl());
+		CPPUNIT_ASSERT_EQUAL(std::string("Anthropic upstream 'claude'"), _backend.providerName());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), _backend.secrets().size());
+		CPPUNIT_ASSERT_EQUAL(std::string(apiKey), _backend.secrets()[0]);
+
+		Poco::Environment::set("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/proxy");
+		_backend.configure("claude", *_config);
+		CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:9/proxy"), _backend.baseUrl());
+		_config->setString("base_url", " http://127.0.0.1:8/v1 ");
+		_backend.configure("claude", *_config);
+		CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8/v1"), _backend.baseUrl());
+
+		// The server's client goes where the backend says.
+		NashUpstream::ProviderExchange exchange(std::unique_ptr<Nash::ProviderBackend>(new Nash::AnthropicBackend));
+		exchange.configure("claude", *_config);
+		CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8/v1"), exchange.client().settings().baseUri.toString());
+
+		Poco::Environment::set("ANTHROPIC_API_KEY", "");
+		_backend.configure("claude", *_config);
+		CPPUNIT_ASSERT(_backend.secrets().empty());
+
+		_config->setString("base_url", "ftp://127.0.0.1");
+		CPPUNIT_ASSERT_THROW(_backend.configure("claude", *_config), Poco::InvalidArgumentException);
+	}
+
 	void testStreamExchange()
 	{
 		NashTest::ScriptedUpstream upstream;
@@ -410,7 +482,7 @@ public:
 		configureFor(upstream);
 		NashTest::RecordingSink sink;
 		Nash::CancellationToken token;
-		_backend.streamChat(request({message("system", "S"), message("user", "Hi")}), sink, token);
+		_exchange->streamChat(request({message("system", "S"), message("user", "Hi")}), sink, token);
 
 		CPPUNIT_ASSERT_EQUAL(std::string("Reply here"), sink.text());
 		CPPUNIT_ASSERT_EQUAL(std::string("length"), sink.finishReasons.at(0));
@@ -425,6 +497,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("2023-06-01"), requests[0].headers.get("anthropic-version", ""));
 		CPPUNIT_ASSERT_EQUAL(std::string("application/json"), requests[0].headers.get("Content-Type", ""));
 		CPPUNIT_ASSERT(!requests[0].headers.has("Authorization"));
+		CPPUNIT_ASSERT_EQUAL(std::string("text/event-stream"), requests[0].headers.get("Accept", ""));
 		Poco::JSON::Object::Ptr sent = TestCall::json(requests[0].body);
 		CPPUNIT_ASSERT_EQUAL(std::string("S"), sent->getValue<std::string>("system"));
 		CPPUNIT_ASSERT_EQUAL(true, sent->getValue<bool>("stream"));
@@ -444,7 +517,7 @@ public:
 		configureFor(upstream);
 		NashTest::ObservingSink sink;
 		Nash::CancellationToken token;
-		_backend.streamChat(request({message("user", "Hi")}), sink, token);
+		_exchange->streamChat(request({message("user", "Hi")}), sink, token);
 
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), sink.statuses.size());
 		CPPUNIT_ASSERT_EQUAL(200, sink.statuses[0]);
@@ -456,7 +529,7 @@ public:
 		// An error answer is the backend's exception, not a head.
 		upstream.answer(429, "application/json", R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})");
 		NashTest::ObservingSink refused;
-		CPPUNIT_ASSERT_THROW(_backend.streamChat(request({message("user", "Hi")}), refused, token), Nash::BackendException);
+		CPPUNIT_ASSERT_THROW(_exchange->streamChat(request({message("user", "Hi")}), refused, token), Nash::BackendException);
 		CPPUNIT_ASSERT(refused.events.empty());
 	}
 
@@ -471,7 +544,7 @@ public:
 		Nash::CancellationToken token;
 		try
 		{
-			_backend.streamChat(request({message("user", "Hi")}), sink, token);
+			_exchange->streamChat(request({message("user", "Hi")}), sink, token);
 			CPPUNIT_FAIL("a stream without message_stop must fail");
 		}
 		catch (Nash::BackendException& exc)
@@ -491,7 +564,7 @@ public:
 		Nash::CancellationToken token;
 		try
 		{
-			_backend.streamChat(request({message("user", "Hi")}), sink, token);
+			_exchange->streamChat(request({message("user", "Hi")}), sink, token);
 			CPPUNIT_FAIL("a 401 must fail");
 		}
 		catch (Nash::BackendException& exc)
@@ -499,6 +572,50 @@ public:
 			CPPUNIT_ASSERT_EQUAL(std::string("Anthropic upstream 'a' answered 401 Unauthorized: invalid x-api-key [redacted]"), exc.message());
 		}
 		CPPUNIT_ASSERT(sink.events.empty());
+	}
+
+	void testErrorEventKeepsStatusAndHidesKey()
+	{
+		// An error after the stream began: the server counts it as the
+		// provider's and keeps the key out of the message.
+		NashTest::ScriptedUpstream upstream;
+		upstream.answer(200, "text/event-stream",
+			sseEvent("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Par"}})") +
+			sseEvent("error", std::string(R"json({"type":"error","error":{"type":"overloaded_error","message":"Overloaded (key )json") + apiKey + R"json()"}})json"));
+		configureFor(upstream);
+		NashTest::RecordingSink sink;
+		Nash::CancellationToken token;
+		try
+		{
+			_exchange->streamChat(request({message("user", "Hi")}), sink, token);
+			CPPUNIT_FAIL("an error event must fail");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("Anthropic upstream 'a' reported an error mid-stream: Overloaded (key [redacted])"), exc.message());
+			CPPUNIT_ASSERT_EQUAL(529, exc.code());
+		}
+		CPPUNIT_ASSERT_EQUAL(std::string("Par"), sink.text());
+	}
+
+	void testHeaderKeysDoNotReplaceTheKey()
+	{
+		// header.* keys add headers (beta features); the key and the API
+		// version are the backend's own.
+		NashTest::ScriptedUpstream upstream;
+		upstream.answer(200, "text/event-stream", sseEvent("message_stop", R"({"type":"message_stop"})"));
+		_config->setString("header.anthropic-beta", "tools-2024-05-16");
+		_config->setString("header.x-api-key", "sk-other");
+		_config->setString("header.anthropic-version", "1999-01-01");
+		configureFor(upstream);
+		NashTest::RecordingSink sink;
+		Nash::CancellationToken token;
+		_exchange->streamChat(request({message("user", "Hi")}), sink, token);
+		auto requests = upstream.requests();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), requests.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("tools-2024-05-16"), requests[0].headers.get("anthropic-beta", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string(apiKey), requests[0].headers.get("x-api-key", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-06-01"), requests[0].headers.get("anthropic-version", ""));
 	}
 
 	void testComplete()
@@ -510,12 +627,53 @@ public:
 			"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":6}})");
 		configureFor(upstream);
 		Nash::CancellationToken token;
-		Nash::ChatResult result = _backend.complete(request({message("user", "Hi")}), token);
+		Nash::ChatResult result = _exchange->complete(request({message("user", "Hi")}), token);
 		CPPUNIT_ASSERT_EQUAL(std::string("Part one. Part two."), result.content);
 		CPPUNIT_ASSERT_EQUAL(std::string("stop"), result.finishReason);
 		CPPUNIT_ASSERT_EQUAL(5LL, result.usage.promptTokens.value());
 		CPPUNIT_ASSERT_EQUAL(6LL, result.usage.completionTokens.value());
 		CPPUNIT_ASSERT_EQUAL(false, TestCall::json(upstream.requests().at(0).body)->getValue<bool>("stream"));
+		CPPUNIT_ASSERT(upstream.requests().at(0).headers.get("Accept", "") != "text/event-stream");
+		CPPUNIT_ASSERT_EQUAL(std::string(apiKey), upstream.requests().at(0).headers.get("x-api-key", ""));
+	}
+
+	void testUnusableAnswers()
+	{
+		NashTest::ScriptedUpstream upstream;
+		upstream.answer(200, "application/json", std::string("<html>key ") + apiKey + "</html>");
+		configureFor(upstream);
+		Nash::CancellationToken token;
+		try
+		{
+			_exchange->complete(request({message("user", "Hi")}), token);
+			CPPUNIT_FAIL("an answer that is no JSON must fail");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("Anthropic upstream 'a' sent data that is not a JSON object: <html>key [redacted]</html>"), exc.message());
+		}
+
+		upstream.answer(200, "application/json", R"({"id":"msg_1","type":"message","stop_reason":"end_turn"})");
+		try
+		{
+			_exchange->complete(request({message("user", "Hi")}), token);
+			CPPUNIT_FAIL("an answer without content must fail");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("Anthropic upstream 'a' answered without content"), exc.message());
+		}
+
+		// The translator alone says why, for the server's count of failures.
+		try
+		{
+			_backend.decodeAnswer("[]");
+			CPPUNIT_FAIL("an answer that is no JSON object must fail");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT(exc.cause() == Nash::BackendException::Cause::Malformed);
+		}
 	}
 
 	void testCancellationEndsTheStream()
@@ -530,7 +688,7 @@ public:
 		Nash::CancellationToken token;
 		sink.cancelOnContent = &token;
 		auto start = std::chrono::steady_clock::now();
-		_backend.streamChat(request({message("user", "Hi")}), sink, token);
+		_exchange->streamChat(request({message("user", "Hi")}), sink, token);
 		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 		CPPUNIT_ASSERT_EQUAL(std::string("Reply"), sink.text());
 		CPPUNIT_ASSERT(sink.finishReasons.empty());
@@ -544,9 +702,9 @@ public:
 		NashTest::RecordingSink sink;
 		Nash::CancellationToken token;
 		token.cancel();
-		_backend.streamChat(request({message("user", "Hi")}), sink, token);
+		_exchange->streamChat(request({message("user", "Hi")}), sink, token);
 		CPPUNIT_ASSERT(sink.events.empty());
-		CPPUNIT_ASSERT_THROW(_backend.complete(request({message("user", "Hi")}), token), Nash::BackendException);
+		CPPUNIT_ASSERT_THROW(_exchange->complete(request({message("user", "Hi")}), token), Nash::BackendException);
 	}
 
 	void testCancelledWhileWaitingForTheAnswer()
@@ -566,7 +724,7 @@ public:
 				token.cancel();
 			});
 			auto start = std::chrono::steady_clock::now();
-			_backend.streamChat(request({message("user", "Hi")}), sink, token);
+			_exchange->streamChat(request({message("user", "Hi")}), sink, token);
 			canceller.join();
 			CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 			CPPUNIT_ASSERT(sink.events.empty());
@@ -575,16 +733,21 @@ public:
 
 private:
 	void configureFor(const NashTest::ScriptedUpstream& upstream)
+		/// Makes _exchange, an anthropic backend at work as the server
+		/// runs it, for upstream.
 	{
 		_config->setString("base_url", upstream.baseUrl());
 		_config->setString("api_key", apiKey);
 		_config->setString("max_retries", "0");
-		_backend.configure("a", *_config);
+		_exchange.reset(new NashUpstream::ProviderExchange(std::unique_ptr<Nash::ProviderBackend>(new Nash::AnthropicBackend)));
+		_exchange->configure("a", *_config);
 	}
 
 	std::unique_ptr<NashTest::EnvironmentGuard> _environment;
 	Poco::AutoPtr<Poco::Util::MapConfiguration> _config;
 	Nash::AnthropicBackend _backend;
+		// For what the translator makes alone: request bodies, configuration.
+	std::unique_ptr<NashUpstream::ProviderExchange> _exchange;
 };
 
 

@@ -1,9 +1,10 @@
 //
 // OpenAiRequestTest.cpp
 //
-// The openai backend's request bodies and its exchange with a scripted
-// upstream, compiled into the unit tests (the plugin through the real
-// server is OpenAiBackendTest's).
+// The openai backend's configuration, its requests and the decoding of a
+// whole answer, and its exchange with a scripted upstream through the
+// server's ProviderExchange, compiled into the unit tests (the plugin
+// through the real server is OpenAiBackendTest's).
 //
 
 
@@ -12,6 +13,8 @@
 #include "ObservingSink.h"
 #include "ScriptedUpstream.h"
 #include "TestCall.h"
+#include "NashUpstream/ProviderExchange.h"
+#include "Nash/BackendException.h"
 #include "Poco/AutoPtr.h"
 #include "Poco/JSON/Array.h"
 #include "Poco/JSON/ParseHandler.h"
@@ -68,6 +71,17 @@ std::string text(const Poco::Dynamic::Var& value)
 }
 
 
+std::string header(const Nash::UpstreamRequest& request, const std::string& name)
+	/// The value of the request's header name, or "(none)".
+{
+	for (const auto& entry: request.headers)
+	{
+		if (entry.first == name) return entry.second;
+	}
+	return "(none)";
+}
+
+
 } // namespace
 
 
@@ -76,7 +90,12 @@ class OpenAiRequestTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(OpenAiRequestTest);
 	CPPUNIT_TEST(testToolLoopKeysAreLeftOut);
 	CPPUNIT_TEST(testOtherMessagesAreSentAsTheyCame);
+	CPPUNIT_TEST(testChatRequest);
+	CPPUNIT_TEST(testApiKeyAndBaseUrl);
+	CPPUNIT_TEST(testDecodeAnswer);
 	CPPUNIT_TEST(testUpstreamHeadReachesAnObserver);
+	CPPUNIT_TEST(testExchangeOfAWholeAnswer);
+	CPPUNIT_TEST(testErrorInTheStreamIsRedacted);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -136,6 +155,108 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string(R"({"role":"user","content":"x","is_error":true,"name":"ann"})"), text(messages->get(0)));
 	}
 
+	void testChatRequest()
+	{
+		_config->setString("organization", "org-42");
+		_backend.configure("o", *_config);
+		Nash::ChatRequest chat = request({message("user", "Hi", R"({"role": "user", "content": "Hi"})")});
+		Nash::UpstreamRequest streamed = _backend.chatRequest(chat, true);
+		CPPUNIT_ASSERT_EQUAL(std::string("POST"), streamed.method);
+		CPPUNIT_ASSERT_EQUAL(std::string("/chat/completions"), streamed.path);
+		CPPUNIT_ASSERT_EQUAL(std::string("Bearer ") + apiKey, header(streamed, "Authorization"));
+		CPPUNIT_ASSERT_EQUAL(std::string("org-42"), header(streamed, "OpenAI-Organization"));
+		CPPUNIT_ASSERT_EQUAL(std::string("text/event-stream"), header(streamed, "Accept"));
+		CPPUNIT_ASSERT_EQUAL(0, streamed.timeoutMilliseconds);
+		std::ostringstream body;
+		_backend.requestBody(chat, true)->stringify(body);
+		CPPUNIT_ASSERT_EQUAL(body.str(), streamed.body);
+		CPPUNIT_ASSERT(streamed.body.find("\"include_usage\":true") != std::string::npos);
+
+		Nash::UpstreamRequest whole = _backend.chatRequest(chat, false);
+		CPPUNIT_ASSERT_EQUAL(std::string("/chat/completions"), whole.path);
+		CPPUNIT_ASSERT_EQUAL(std::string("(none)"), header(whole, "Accept"));
+		CPPUNIT_ASSERT_EQUAL(std::string("Bearer ") + apiKey, header(whole, "Authorization"));
+		CPPUNIT_ASSERT_EQUAL(false, TestCall::json(whole.body)->getValue<bool>("stream"));
+		CPPUNIT_ASSERT(!TestCall::json(whole.body)->has("stream_options"));
+
+		// Without a key (a local server): no Authorization at all.
+		_config->remove("api_key");
+		_config->remove("organization");
+		_backend.configure("o", *_config);
+		CPPUNIT_ASSERT_EQUAL(std::string("(none)"), header(_backend.chatRequest(chat, true), "Authorization"));
+		CPPUNIT_ASSERT_EQUAL(std::string("(none)"), header(_backend.chatRequest(chat, true), "OpenAI-Organization"));
+		CPPUNIT_ASSERT(_backend.setupRequest().path.empty());
+	}
+
+	void testApiKeyAndBaseUrl()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("OpenAI-compatible upstream 'o'"), _backend.providerName());
+		CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:9/v1"), _backend.baseUrl());
+		CPPUNIT_ASSERT(_backend.secrets() == std::vector<std::string>{apiKey});
+		CPPUNIT_ASSERT(_backend.acceptsAnyModel());
+		CPPUNIT_ASSERT_EQUAL(std::string("gpt-4o-mini"), _backend.defaultModel());
+
+		// OpenAI's own API refuses every call without a key: so does the
+		// configuration, with the key's names.
+		Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
+		Nash::OpenAiBackend official;
+		try
+		{
+			official.configure("gpt", *config);
+			CPPUNIT_FAIL("no key for api.openai.com was accepted");
+		}
+		catch (Poco::InvalidArgumentException& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("no API key for https://api.openai.com/v1: set api_key in [backend.gpt] or OPENAI_API_KEY"), exc.message());
+		}
+
+		// The environment: OPENAI_BASE_URL is the default, base_url wins.
+		Poco::Environment::set("OPENAI_BASE_URL", "http://localhost:8000/v1");
+		Poco::Environment::set("OPENAI_API_KEY", "sk-from-the-environment");
+		official.configure("gpt", *config);
+		CPPUNIT_ASSERT_EQUAL(std::string("http://localhost:8000/v1"), official.baseUrl());
+		CPPUNIT_ASSERT_EQUAL(std::string("Bearer sk-from-the-environment"), header(official.chatRequest(request({}), false), "Authorization"));
+		config->setString("base_url", " http://vllm:8000/v1 ");
+		official.configure("gpt", *config);
+		CPPUNIT_ASSERT_EQUAL(std::string("http://vllm:8000/v1"), official.baseUrl());
+
+		// A base URL that is no URL is refused by the server, not here.
+		Poco::Environment::set("OPENAI_API_KEY", "");
+		config->setString("base_url", "http://user:pa ss@[bad/v1");
+		official.configure("gpt", *config);
+	}
+
+	void testDecodeAnswer()
+	{
+		Nash::ChatResult result = _backend.decodeAnswer(R"({"id":"c1","object":"chat.completion","choices":[{"index":0,)"
+			R"("message":{"role":"assistant","content":"Whole reply."},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":4}})");
+		CPPUNIT_ASSERT_EQUAL(std::string("Whole reply."), result.content);
+		CPPUNIT_ASSERT_EQUAL(std::string("length"), result.finishReason);
+		CPPUNIT_ASSERT_EQUAL(3LL, result.usage.promptTokens.value());
+		CPPUNIT_ASSERT_EQUAL(4LL, result.usage.completionTokens.value());
+
+		try
+		{
+			_backend.decodeAnswer(R"({"choices":[]})");
+			CPPUNIT_FAIL("an answer without a message was taken");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT(exc.cause() == Nash::BackendException::Cause::Malformed);
+			CPPUNIT_ASSERT_EQUAL(std::string("OpenAI-compatible upstream 'o' answered without choices[0].message"), exc.message());
+		}
+		try
+		{
+			_backend.decodeAnswer(R"({"choices": [{"mess)");
+			CPPUNIT_FAIL("half an answer was taken");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT(exc.cause() == Nash::BackendException::Cause::Malformed);
+			CPPUNIT_ASSERT_EQUAL(std::string("OpenAI-compatible upstream 'o' sent data that is not a JSON object: {\"choices\": [{\"mess"), exc.message());
+		}
+	}
+
 	void testUpstreamHeadReachesAnObserver()
 	{
 		NashTest::ScriptedUpstream upstream;
@@ -144,12 +265,10 @@ public:
 			"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
 			"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
 			"data: [DONE]\n\n");
-		_config->setString("base_url", upstream.baseUrl() + "/v1");
-		_config->setString("max_retries", "0");
-		_backend.configure("o", *_config);
+		auto exchange = exchangeFor(upstream);
 		NashTest::ObservingSink sink;
 		Nash::CancellationToken token;
-		_backend.streamChat(request({message("user", "Hi", R"({"role": "user", "content": "Hi"})")}), sink, token);
+		exchange->streamChat(request({message("user", "Hi", R"({"role": "user", "content": "Hi"})")}), sink, token);
 
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), sink.statuses.size());
 		CPPUNIT_ASSERT_EQUAL(200, sink.statuses[0]);
@@ -157,10 +276,60 @@ public:
 		CPPUNIT_ASSERT(sink.events.size() >= 2);
 		CPPUNIT_ASSERT_EQUAL(std::string("head"), sink.events.front());
 		CPPUNIT_ASSERT_EQUAL(std::string("Hi"), sink.text());
-		CPPUNIT_ASSERT_EQUAL(std::string("/v1/chat/completions"), upstream.requests().at(0).uri);
+		CPPUNIT_ASSERT_EQUAL(std::string("stop"), sink.finishReasons.at(0));
+		auto requests = upstream.requests();
+		CPPUNIT_ASSERT_EQUAL(std::string("/v1/chat/completions"), requests.at(0).uri);
+		CPPUNIT_ASSERT_EQUAL(std::string("Bearer ") + apiKey, requests.at(0).headers.get("Authorization", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("text/event-stream"), requests.at(0).headers.get("Accept", ""));
+		CPPUNIT_ASSERT_EQUAL(true, TestCall::json(requests.at(0).body)->getValue<bool>("stream"));
+	}
+
+	void testExchangeOfAWholeAnswer()
+	{
+		NashTest::ScriptedUpstream upstream;
+		upstream.answer(200, "application/json",
+			R"({"choices":[{"index":0,"message":{"role":"assistant","content":"Whole reply."},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4}})");
+		auto exchange = exchangeFor(upstream);
+		Nash::CancellationToken token;
+		Nash::ChatResult result = exchange->complete(request({message("user", "Hi", R"({"role": "user", "content": "Hi"})")}), token);
+		CPPUNIT_ASSERT_EQUAL(std::string("Whole reply."), result.content);
+		CPPUNIT_ASSERT_EQUAL(4LL, result.usage.completionTokens.value());
+		CPPUNIT_ASSERT_EQUAL(false, TestCall::json(upstream.requests().at(0).body)->getValue<bool>("stream"));
+	}
+
+	void testErrorInTheStreamIsRedacted()
+	{
+		// The upstream echoes the key in its error: the client never sees it.
+		NashTest::ScriptedUpstream upstream;
+		upstream.answer(200, "text/event-stream",
+			"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+			"data: {\"error\":{\"message\":\"invalid key " + std::string(apiKey) + "\"}}\n\n");
+		auto exchange = exchangeFor(upstream);
+		NashTest::ObservingSink sink;
+		Nash::CancellationToken token;
+		try
+		{
+			exchange->streamChat(request({message("user", "Hi", R"({"role": "user", "content": "Hi"})")}), sink, token);
+			CPPUNIT_FAIL("an error chunk must fail the call");
+		}
+		catch (Nash::BackendException& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("OpenAI-compatible upstream 'o' reported an error mid-stream: invalid key [redacted]"), exc.message());
+		}
+		CPPUNIT_ASSERT_EQUAL(std::string("Hi"), sink.text());
 	}
 
 private:
+	std::unique_ptr<NashUpstream::ProviderExchange> exchangeFor(const NashTest::ScriptedUpstream& upstream)
+		/// The backend, as the server runs it, for upstream.
+	{
+		std::unique_ptr<NashUpstream::ProviderExchange> exchange(new NashUpstream::ProviderExchange(std::unique_ptr<Nash::ProviderBackend>(new Nash::OpenAiBackend)));
+		_config->setString("base_url", upstream.baseUrl() + "/v1");
+		_config->setString("max_retries", "0");
+		exchange->configure("o", *_config);
+		return exchange;
+	}
+
 	std::unique_ptr<NashTest::EnvironmentGuard> _environment;
 	Poco::AutoPtr<Poco::Util::MapConfiguration> _config;
 	Nash::OpenAiBackend _backend;

@@ -58,6 +58,11 @@ public:
 		/// Timeout) or the connection breaks (Cut); exceptions of feed pass
 		/// through.
 
+	std::string readBody(UpstreamExchange& exchange, std::size_t limit);
+		/// The whole body (non-streaming answers), at most limit bytes.
+		/// Throws Nash::BackendException when it is longer (counted as
+		/// Malformed), or when reading it fails (Timeout or Cut).
+
 	Poco::JSON::Object::Ptr readJson(UpstreamExchange& exchange, std::size_t limit);
 		/// The whole body as a JSON object (non-streaming answers). Throws
 		/// Nash::BackendException when it is not one (counted as Malformed),

@@ -1,33 +1,36 @@
 //
-// AnthropicStream.cpp
+// AnthropicDecoder.cpp
 //
 
 
-#include "AnthropicStream.h"
+#include "AnthropicDecoder.h"
 #include "NashUpstream/JsonFields.h"
+#include "NashUpstream/UpstreamError.h"
+#include "Nash/BackendException.h"
+#include "Poco/Exception.h"
 
 
 using NashUpstream::JsonFields;
-using Failure = NashUpstream::UpstreamObserver::Failure;
+using Cause = Nash::BackendException::Cause;
 
 
 namespace Nash {
 
 
-AnthropicStream::AnthropicStream(NashUpstream::ProviderCall& call, ChatEventSink& sink):
-	_call(call),
-	_sink(sink)
+AnthropicDecoder::AnthropicDecoder(const std::string& provider, std::size_t maxEventBytes):
+	_provider(provider),
+	_parser([this](const NashUpstream::SseEvent& event) { _events.push_back(event); }, maxEventBytes)
 {
 }
 
 
-bool AnthropicStream::isComplete() const
+bool AnthropicDecoder::isComplete() const
 {
 	return _complete;
 }
 
 
-std::string AnthropicStream::finishReason(const std::string& stopReason)
+std::string AnthropicDecoder::finishReason(const std::string& stopReason)
 {
 	if (stopReason == "end_turn" || stopReason == "stop_sequence") return "stop";
 	if (stopReason == "max_tokens") return "length";
@@ -37,10 +40,45 @@ std::string AnthropicStream::finishReason(const std::string& stopReason)
 }
 
 
-void AnthropicStream::handle(const std::string& name, const Poco::JSON::Object::Ptr& data)
+void AnthropicDecoder::feed(const char* data, std::size_t size, ChatEventSink& sink)
 {
-	if (_complete || data.isNull()) return;
-	const std::string type = name.empty() ? JsonFields::string(data, "type") : name;
+	if (_complete) return;
+	std::string unusable;
+	try
+	{
+		_parser.feed(data, size);
+	}
+	catch (Poco::DataFormatException& exc)
+	{
+		// A line longer than allowed; the events before it still count.
+		unusable = exc.message();
+	}
+	std::vector<NashUpstream::SseEvent> events;
+	events.swap(_events);
+	for (const auto& event: events) handle(event, sink);
+	// After message_stop the rest of the body does not matter, overlong or not.
+	if (!unusable.empty() && !_complete)
+		throw BackendException(_provider + " sent an unusable stream: " + unusable, 0, Cause::Malformed);
+}
+
+
+void AnthropicDecoder::end(ChatEventSink& sink)
+{
+	(void) sink;
+	// An event the body did not close with a blank line is no event.
+	_parser.finish();
+	if (!_complete)
+		throw BackendException(_provider + " ended the stream before it was complete (no message_stop)", 0, Cause::Incomplete);
+}
+
+
+void AnthropicDecoder::handle(const NashUpstream::SseEvent& event, ChatEventSink& sink)
+{
+	if (_complete) return;
+	Poco::JSON::Object::Ptr data = JsonFields::parseObject(event.data);
+	if (!data)
+		throw BackendException(_provider + " sent data that is not a JSON object: " + NashUpstream::UpstreamError::snippet(event.data), 0, Cause::Malformed);
+	const std::string type = event.name.empty() ? JsonFields::string(data, "type") : event.name;
 	if (type == "message_start")
 	{
 		Poco::JSON::Object::Ptr message = data->getObject("message");
@@ -51,15 +89,15 @@ void AnthropicStream::handle(const std::string& name, const Poco::JSON::Object::
 	}
 	else if (type == "content_block_start")
 	{
-		blockStarted(data);
+		blockStarted(data, sink);
 	}
 	else if (type == "content_block_delta")
 	{
-		blockDelta(data);
+		blockDelta(data, sink);
 	}
 	else if (type == "message_delta")
 	{
-		messageDelta(data);
+		messageDelta(data, sink);
 	}
 	else if (type == "message_stop")
 	{
@@ -72,7 +110,7 @@ void AnthropicStream::handle(const std::string& name, const Poco::JSON::Object::
 }
 
 
-void AnthropicStream::blockStarted(const Poco::JSON::Object::Ptr& data)
+void AnthropicDecoder::blockStarted(const Poco::JSON::Object::Ptr& data, ChatEventSink& sink)
 {
 	Poco::JSON::Object::Ptr block = data->getObject("content_block");
 	std::string type = JsonFields::string(block, "type");
@@ -84,43 +122,46 @@ void AnthropicStream::blockStarted(const Poco::JSON::Object::Ptr& data)
 		delta.name = JsonFields::string(block, "name");
 		Poco::Nullable<long long> index = JsonFields::integer(data, "index");
 		_toolCallOfBlock[index.isNull() ? -1 : index.value()] = delta.index;
-		_sink.toolCallDelta(delta);
+		sink.toolCallDelta(delta);
 	}
 	else if (type == "text")
 	{
 		// Usually empty: the text follows in deltas.
 		std::string text = JsonFields::string(block, "text");
-		if (!text.empty()) _sink.content(text);
+		if (!text.empty()) sink.content(text);
 	}
 }
 
 
-void AnthropicStream::blockDelta(const Poco::JSON::Object::Ptr& data)
+void AnthropicDecoder::blockDelta(const Poco::JSON::Object::Ptr& data, ChatEventSink& sink)
 {
 	Poco::JSON::Object::Ptr delta = data->getObject("delta");
 	std::string type = JsonFields::string(delta, "type");
 	if (type == "text_delta")
 	{
 		std::string text = JsonFields::string(delta, "text");
-		if (!text.empty()) _sink.content(text);
+		if (!text.empty()) sink.content(text);
 	}
 	else if (type == "input_json_delta")
 	{
 		Poco::Nullable<long long> index = JsonFields::integer(data, "index");
 		auto it = _toolCallOfBlock.find(index.isNull() ? -1 : index.value());
 		if (it == _toolCallOfBlock.end())
-			_call.fail(Failure::Malformed, _call.provider() + " sent tool input for content block " + (index.isNull() ? std::string("(none)") : std::to_string(index.value())) + ", which is no tool call");
+		{
+			throw BackendException(_provider + " sent tool input for content block " + (index.isNull() ? std::string("(none)") : std::to_string(index.value())) + ", which is no tool call",
+				0, Cause::Malformed);
+		}
 		ToolCallDelta fragment;
 		fragment.index = it->second;
 		fragment.argumentsFragment = JsonFields::string(delta, "partial_json");
-		if (!fragment.argumentsFragment.empty()) _sink.toolCallDelta(fragment);
+		if (!fragment.argumentsFragment.empty()) sink.toolCallDelta(fragment);
 	}
 	// thinking_delta, signature_delta, citations_delta: nothing a client of
 	// this server is shown.
 }
 
 
-void AnthropicStream::messageDelta(const Poco::JSON::Object::Ptr& data)
+void AnthropicDecoder::messageDelta(const Poco::JSON::Object::Ptr& data, ChatEventSink& sink)
 {
 	Poco::JSON::Object::Ptr delta = data->getObject("delta");
 	std::string stopReason = JsonFields::string(delta, "stop_reason");
@@ -132,13 +173,13 @@ void AnthropicStream::messageDelta(const Poco::JSON::Object::Ptr& data)
 		Poco::Nullable<long long> input = JsonFields::integer(usage, "input_tokens");
 		counts.promptTokens = input.isNull() ? _inputTokens : input;
 		counts.completionTokens = JsonFields::integer(usage, "output_tokens");
-		_sink.usage(counts);
+		sink.usage(counts);
 	}
-	if (!stopReason.empty()) _sink.finish(finishReason(stopReason));
+	if (!stopReason.empty()) sink.finish(finishReason(stopReason));
 }
 
 
-void AnthropicStream::error(const Poco::JSON::Object::Ptr& data)
+void AnthropicDecoder::error(const Poco::JSON::Object::Ptr& data) const
 {
 	Poco::JSON::Object::Ptr error = data->getObject("error");
 	std::string message = JsonFields::string(error, "message");
@@ -147,7 +188,7 @@ void AnthropicStream::error(const Poco::JSON::Object::Ptr& data)
 	// The status Anthropic gives these errors before a stream begins, so
 	// that a client hears "overloaded" or "rate limited" either way.
 	int status = type == "overloaded_error" ? 529 : type == "rate_limit_error" ? 429 : 0;
-	_call.fail(Failure::Status, _call.provider() + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message), status);
+	throw BackendException(_provider + " reported an error mid-stream: " + (message.empty() ? std::string("(no message)") : message), status, Cause::ErrorReported);
 }
 
 
