@@ -56,6 +56,21 @@ auto translating(ProviderCall& call, Work&& work) -> decltype(work())
 }
 
 
+Nash::UpstreamRequest chatRequest(const Nash::ProviderBackend& provider, const ProviderCall& call, const Nash::ChatRequest& request, bool stream)
+	/// The provider's request for a chat call. One its API cannot express
+	/// is no failed exchange: not counted, only made safe to show.
+{
+	try
+	{
+		return provider.chatRequest(request, stream);
+	}
+	catch (Nash::BackendException& exc)
+	{
+		call.fail(exc.message(), exc.code());
+	}
+}
+
+
 class UntilCancelled: public Nash::ChatEventSink
 	/// The sink of a decoder, which cannot see the cancellation: once the
 	/// client has gone, the events of a piece already read go nowhere.
@@ -184,16 +199,7 @@ bool ProviderExchange::acceptsAnyModel() const
 void ProviderExchange::streamChat(const Nash::ChatRequest& request, Nash::ChatEventSink& sink, const Nash::CancellationToken& cancellation)
 {
 	ProviderCall call(*_client, _provider->providerName(), _provider->secrets());
-	// A request the provider's API cannot express is no failed exchange.
-	Nash::UpstreamRequest upstream;
-	try
-	{
-		upstream = _provider->chatRequest(request, true);
-	}
-	catch (Nash::BackendException& exc)
-	{
-		call.fail(exc.message(), exc.code());
-	}
+	Nash::UpstreamRequest upstream = chatRequest(*_provider, call, request, true);
 	auto exchange = call.openUnlessCancelled(upstream.method, upstream.path, upstream.body, upstream.headers, cancellation);
 	if (!exchange) return;
 	UpstreamHeadObserver::notify(sink, *exchange);
@@ -212,15 +218,7 @@ void ProviderExchange::streamChat(const Nash::ChatRequest& request, Nash::ChatEv
 Nash::ChatResult ProviderExchange::complete(const Nash::ChatRequest& request, const Nash::CancellationToken& cancellation)
 {
 	ProviderCall call(*_client, _provider->providerName(), _provider->secrets());
-	Nash::UpstreamRequest upstream;
-	try
-	{
-		upstream = _provider->chatRequest(request, false);
-	}
-	catch (Nash::BackendException& exc)
-	{
-		call.fail(exc.message(), exc.code());
-	}
+	Nash::UpstreamRequest upstream = chatRequest(*_provider, call, request, false);
 	auto exchange = call.open(upstream.method, upstream.path, upstream.body, upstream.headers, cancellation);
 	std::string body = call.readBody(*exchange, MAX_ANSWER_BYTES);
 	return translating(call, [&] { return _provider->decodeAnswer(body); });
