@@ -48,7 +48,7 @@ public:
 		/// Like open(), but returns null where open() would throw because
 		/// the call was cancelled before the answer arrived (the client went
 		/// away while the upstream was silent): a streaming backend then
-		/// returns without an error, as ModelBackend::streamChat() requires.
+		/// returns without an error, as BlockingBackend::streamChat() requires.
 
 	bool pump(UpstreamExchange& exchange, const std::function<void(const char*, std::size_t)>& feed);
 		/// Reads the body to its end, handing each piece to feed as it

@@ -17,10 +17,11 @@ class UpstreamObserver
 	/// failure by kind. Called on the thread of the exchange, from many
 	/// threads at once; must not throw and must be cheap.
 	///
-	/// Not part of the plugin ABI (sdk/include/Nash): a backend built on
-	/// NashUpstream implements ObservableUpstream and hands the observer to
-	/// its UpstreamClient; the server finds that interface with a
-	/// dynamic_cast, so a backend without it is simply not counted.
+	/// Not part of the plugin ABI (sdk/include/Nash): the server's
+	/// ProviderExchange, which runs every ProviderBackend, implements
+	/// ObservableUpstream and hands the observer to its UpstreamClient; the
+	/// server finds that interface with a dynamic_cast, so a
+	/// BlockingBackend without it is simply not counted.
 {
 public:
 	enum class Failure
@@ -63,8 +64,8 @@ public:
 
 
 class ObservableUpstream
-	/// What a backend implements besides ModelBackend to have its upstream
-	/// exchanges counted.
+	/// What a backend implements besides its backend interface to have its
+	/// upstream exchanges counted.
 {
 public:
 	virtual ~ObservableUpstream();
