@@ -4,6 +4,7 @@
 
 
 #include "core/app/LlmServerApplication.h"
+#include "core/loop/EventLoop.h"
 #include "core/app/OpenFileLimit.h"
 #include "core/app/EscapingPatternFormatter.h"
 #include "core/http/MemoryRelease.h"
@@ -315,6 +316,12 @@ int LlmServerApplication::main(const ArgVec&)
 #endif
 
 	ServerContext context{settings, plugins, backends, watcher, mcpManager, Poco::Timestamp()};
+	std::unique_ptr<EventLoop> loop;
+	if (settings.loopThreads > 0)
+	{
+		loop.reset(new EventLoop(static_cast<std::size_t>(settings.loopThreads), "stream"));
+		context.loop = loop.get();
+	}
 
 	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
 	params->setKeepAlive(settings.keepAlive);
@@ -388,6 +395,10 @@ int LlmServerApplication::main(const ArgVec&)
 #ifdef NASH_WITH_MCP
 	if (mcp) mcp->stop();
 #endif
+	// The relays still running (their clients are gone now) end before the
+	// connections they hold outlive the server.
+	NashWait::until([&] { return context.openStreams.load() <= 0; }, std::chrono::seconds(2));
+	if (loop) loop->stop();
 	server.join();
 	if (metrics) metrics->countConnectionsWith(nullptr);
 	watcher.stop();

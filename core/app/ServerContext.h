@@ -18,6 +18,7 @@
 namespace Nash {
 
 
+class EventLoop;
 class McpManager;
 
 
@@ -37,6 +38,9 @@ struct ServerContext
 	std::atomic<int> openStreams{0};
 		/// Set when the grace period of a shutdown is over: work cancelled
 		/// now was cut short by the server, not left by its client.
+	EventLoop* loop = nullptr;
+		/// Where streams from providers over http:// are relayed; null
+		/// (server.loop_threads = 0): each stream holds its worker.
 };
 
 

@@ -125,7 +125,8 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 	s.mcpMaxResponseBytes = static_cast<std::size_t>(readInteger(config, "mcp.max_response_bytes", static_cast<long long>(s.mcpMaxResponseBytes), 1024, 1LL << 32));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
 	s.shutdownGraceSeconds = static_cast<int>(readInteger(config, "server.shutdown_grace_seconds", s.shutdownGraceSeconds, 0, 3600));
-	s.maxStreams = static_cast<int>(readInteger(config, "server.max_streams", std::max(1, s.maxThreads - 32), 1, 1000000));
+	s.loopThreads = static_cast<int>(readInteger(config, "server.loop_threads", s.loopThreads, 0, 256));
+	s.maxStreams = static_cast<int>(readInteger(config, "server.max_streams", s.loopThreads > 0 ? s.maxStreams : std::max(1, s.maxThreads - 32), 1, 1000000));
 	s.maxConnections = static_cast<int>(readInteger(config, "server.max_connections", s.maxConnections, 1, 10000000));
 	s.maxConnectionsPerClient = static_cast<int>(readInteger(config, "server.max_connections_per_client", s.maxConnectionsPerClient, 0, 10000000));
 	s.reusePort = readBool(config, "server.reuse_port", s.reusePort);

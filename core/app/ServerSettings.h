@@ -58,9 +58,13 @@ struct ServerSettings
 		/// A chat stream or summary still running then is cancelled; 0: no limit.
 	int disconnectPollMilliseconds = 100;
 	int shutdownGraceSeconds = 10;
-	int maxStreams = 480;
+	int loopThreads = 2;
+		/// The event-loop threads that relay streams from providers over
+		/// http://; 0: every stream holds a worker thread.
+	int maxStreams = 10000;
 		/// Open chat streams at once; more are answered 503 with Retry-After.
-		/// Below threads.max, so that /health and short calls still get a thread.
+		/// Without the event loop (loop_threads = 0), below threads.max by
+		/// default, so that /health and short calls still get a thread.
 	int maxConnections = 10000;
 		/// Open connections at once; more are answered 503 and closed.
 	int maxConnectionsPerClient = 1024;

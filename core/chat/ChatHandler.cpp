@@ -6,6 +6,11 @@
 #include "core/chat/ChatHandler.h"
 #include "core/api/nash/StreamEvents.h"
 #include "core/chat/MeteredSink.h"
+#include "core/chat/StreamRelay.h"
+#include "core/http/ServerRequest.h"
+#include "core/http/ServerResponse.h"
+#include "core/loop/EventLoop.h"
+#include "NashUpstream/ProviderExchange.h"
 #include "core/chat/ToolPolicy.h"
 #include "Nash/BackendException.h"
 #include "Poco/Logger.h"
@@ -172,7 +177,6 @@ ChatOutcome ChatHandler::run(const BackendRoute& route, const ChatRequest& reque
 ChatOutcome ChatHandler::run(const std::string& backendName, const std::string& sessionId, const std::function<void()>& work,
 	const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry)
 {
-	const ServerSettings& settings = context().settings;
 	ChatOutcome outcome;
 	try
 	{
@@ -198,6 +202,14 @@ ChatOutcome ChatHandler::run(const std::string& backendName, const std::string& 
 		outcome.complete = false;
 	}
 
+	return conclude(context(), backendName, sessionId, outcome, *cancellation, watch, entry);
+}
+
+
+ChatOutcome ChatHandler::conclude(ServerContext& context, const std::string& backendName, const std::string& sessionId, ChatOutcome outcome,
+	const CancellationToken& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry)
+{
+	const ServerSettings& settings = context.settings;
 	// Why the answer is incomplete, when it is: what cancelled the backend
 	// matters more than how the backend reported being cancelled.
 	std::string session = sessionId.empty() ? std::string() : " in session " + sessionId;
@@ -209,7 +221,7 @@ ChatOutcome ChatHandler::run(const std::string& backendName, const std::string& 
 		outcome.error.message = message;
 		entry.outcome = logOutcome;
 	};
-	if (cancellation->isCancelled() && context().stopping)
+	if (cancellation.isCancelled() && context.stopping)
 	{
 		cutShort(ErrorKind::Overloaded, 503, "The server is shutting down; the answer was cut short", "shutdown");
 	}
@@ -218,7 +230,7 @@ ChatOutcome ChatHandler::run(const std::string& backendName, const std::string& 
 		Poco::Logger::get("nash.chat").warning("Backend '%s' ran past the time limit of %d s%s; cut short", backendName, settings.backendTimeLimitSeconds, session);
 		cutShort(ErrorKind::TimedOut, 504, timeLimitMessage(settings.backendTimeLimitSeconds), "time-limit");
 	}
-	else if (cancellation->isCancelled())
+	else if (cancellation.isCancelled())
 	{
 		// The client closed its side (or all of the connection): if it
 		// still reads, it must not take the cut answer for a whole one.
@@ -234,6 +246,98 @@ ChatOutcome ChatHandler::run(const std::string& backendName, const std::string& 
 		entry.outcome = "done";
 	}
 	return outcome;
+}
+
+
+namespace {
+
+
+NashUpstream::ProviderExchange* relayable(ServerContext& context, Poco::Net::HTTPServerRequest& request, const BackendRoute& route)
+{
+	if (!context.loop || !ServerRequest::of(request)) return nullptr;
+	auto* exchange = dynamic_cast<NashUpstream::ProviderExchange*>(route.backend);
+	if (!exchange || !exchange->settings() || !LoopExchange::supports(*exchange->settings())) return nullptr;
+	return exchange;
+}
+
+
+ChatOutcome outcomeOf(const LoopExchange::Outcome& result)
+{
+	ChatOutcome outcome;
+	if (result.result != LoopExchange::Result::Failed) return outcome;
+	// As the blocking exchange would have thrown it, so that both paths
+	// answer a failure alike.
+	BackendException exc(result.message, result.status);
+	outcome.error = ErrorResponder::fromException(exc);
+	outcome.error.message = StreamEvents::messageOf(exc);
+	outcome.complete = false;
+	outcome.upstreamStatus = result.status >= 100 && result.status <= 599 ? result.status : 0;
+	return outcome;
+}
+
+
+} // namespace
+
+
+void ChatHandler::streamAnswer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry,
+	const BackendRoute& route, const ChatRequest& chatRequest, std::unique_ptr<StreamSlot> slot,
+	const std::shared_ptr<CancellationToken>& cancellation, ClientDisconnectWatcher::Registration watch, StreamParts parts)
+{
+	NashUpstream::ProviderExchange* exchange = relayable(context(), request, route);
+	Poco::Net::SocketAddress address;
+	if (exchange)
+	{
+		try
+		{
+			address = LoopExchange::resolve(*exchange->settings());
+		}
+		catch (Poco::Exception&)
+		{
+			// The blocking exchange reports it as it always has.
+			exchange = nullptr;
+		}
+	}
+	if (!exchange)
+	{
+		std::ostream& out = beginEventStream(request, response, entry, parts.contentType);
+		ChatEventSink& sink = parts.open(out, entry);
+		ChatOutcome outcome = run(route, chatRequest, sink, cancellation, watch, entry);
+		parts.close(outcome, entry);
+		return;
+	}
+
+	setNoDelay(request);
+	response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+	response.setContentType(parts.contentType);
+	response.set("Cache-Control", "no-cache");
+	response.set("X-Accel-Buffering", "no");
+	entry.status = 200;
+	entry.streamed = true;
+
+	ServerContext& context = this->context();
+	StreamRelay::Parts relayParts;
+	relayParts.entry = sharedEntry();
+	relayParts.cancellation = cancellation;
+	relayParts.watch.reset(new ClientDisconnectWatcher::Registration(std::move(watch)));
+	relayParts.slot = std::shared_ptr<StreamSlot>(std::move(slot));
+	relayParts.provider = &exchange->provider();
+	relayParts.upstream = exchange->settings();
+	relayParts.observer = exchange->observer();
+	relayParts.address = address;
+	relayParts.request = chatRequest;
+	relayParts.writeTimeoutSeconds = context.settings.readTimeoutSeconds;
+	std::string backendName = route.backendName;
+	std::string sessionId = chatRequest.sessionId;
+	relayParts.judge = [&context, backendName, sessionId](const LoopExchange::Outcome& result, const ClientDisconnectWatcher::Registration& watch,
+		const CancellationToken& cancellation, AccessLog::Entry& entry) {
+		return conclude(context, backendName, sessionId, outcomeOf(result), cancellation, watch, entry);
+	};
+	relayParts.closing = std::move(parts.close);
+	auto relay = StreamRelay::create(context.loop->assign(), std::move(relayParts));
+	std::string head = ServerRequest::of(request)->detach([relay](const std::shared_ptr<HttpConnection>& connection) { relay->start(connection); });
+	auto* serverResponse = dynamic_cast<ServerResponse*>(&response);
+	relay->setHead(head, !serverResponse->delimitedByClose());
+	relay->setSink(parts.open(relay->out(), relay->entry()));
 }
 
 

@@ -11,6 +11,7 @@
 
 #include "core/api/nash/ChatRequestParser.h"
 #include "core/chat/BackendRegistry.h"
+#include "core/chat/ChatOutcome.h"
 #include "core/chat/ToolBox.h"
 #include "core/chat/ToolLoop.h"
 #include "core/http/JsonHandler.h"
@@ -22,19 +23,6 @@
 
 
 namespace Nash {
-
-
-struct ChatOutcome
-	/// How a backend's answer ended.
-{
-	bool complete = true;
-		/// The backend finished and nothing cut the answer short.
-	ErrorReply error;
-		/// When not complete: what went wrong, its kind and message.
-	int upstreamStatus = 0;
-		/// The provider's HTTP status when it refused the request (the
-		/// code of a BackendException), else 0.
-};
 
 
 class ChatHandler: public JsonHandler
@@ -79,8 +67,9 @@ protected:
 		/// found) in the dialects of OpenAI and Anthropic.
 
 	std::unique_ptr<StreamSlot> holdStreamSlot(Poco::Net::HTTPServerResponse& response);
-		/// A slot, or HttpError 503 with Retry-After when all are taken:
-		/// an answer holds a thread while the model works.
+		/// A slot, or HttpError 503 with Retry-After when all are taken
+		/// (server.max_streams): an answer holds sockets and memory, and a
+		/// thread unless it is relayed, while the model works.
 
 	std::ostream& beginEventStream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry,
 		const std::string& contentType = "text/event-stream");
@@ -101,6 +90,28 @@ protected:
 		/// the client leaving (ClientGone) or the backend failing (its
 		/// kind). Sets entry.outcome and logs what the operator should see.
 
+	struct StreamParts
+		/// A dialect's part of a streamed answer. The functions may be called
+		/// after handle() returned, on another thread (a relayed stream):
+		/// what they use they own (captured by value or shared).
+	{
+		std::function<ChatEventSink&(std::ostream& out, AccessLog::Entry& entry)> open;
+			/// Writes the first events (through an SseWriter on out) and
+			/// returns the sink for the backend's events.
+		std::function<void(const ChatOutcome& outcome, AccessLog::Entry& entry)> close;
+			/// Writes the last events for how the answer ended, and sets
+			/// entry.bytes (and its outcome when the client failed).
+		std::string contentType = "text/event-stream";
+	};
+
+	void streamAnswer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry,
+		const BackendRoute& route, const ChatRequest& chatRequest, std::unique_ptr<StreamSlot> slot,
+		const std::shared_ptr<CancellationToken>& cancellation, ClientDisconnectWatcher::Registration watch, StreamParts parts);
+		/// Streams the backend's answer to the client, the dialect's parts
+		/// around it. A provider over http:// is relayed on the event loop
+		/// (StreamRelay): the worker returns at once, and the stream holds
+		/// no thread. Any other backend streams on this worker.
+
 	ToolLoopSettings toolLoopSettings(AccessLog::Entry& entry);
 		/// The configured bounds of the tool loop, metered into entry.
 
@@ -108,6 +119,11 @@ protected:
 		const std::shared_ptr<CancellationToken>& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry);
 		/// Like run() above for any work that calls backends (the tool
 		/// loop): runs work and says how it ended.
+
+private:
+	static ChatOutcome conclude(ServerContext& context, const std::string& backendName, const std::string& sessionId, ChatOutcome outcome,
+		const CancellationToken& cancellation, const ClientDisconnectWatcher::Registration& watch, AccessLog::Entry& entry);
+		/// Why the answer is incomplete, when it is (see run()), logged.
 };
 
 

@@ -115,7 +115,7 @@ void ConnectionPoller::wake()
 
 void ConnectionPoller::handBack(const std::shared_ptr<HttpConnection>& connection, HttpConnection::Next next)
 {
-	if (next == HttpConnection::Next::Close) return;
+	if (next == HttpConnection::Next::Close || next == HttpConnection::Next::Detached) return;
 	{
 		// Under the lock, so that nothing is queued after stop() emptied
 		// the queue (a connection must not outlive the server).
@@ -333,6 +333,7 @@ void ConnectionPoller::readable(poco_socket_t fd, Clock::time_point now)
 		return;
 	case HttpConnection::Next::Linger:
 	case HttpConnection::Next::Close:
+	case HttpConnection::Next::Detached:
 		unwatch(fd);
 		return;
 	}

@@ -320,6 +320,12 @@ bool HttpConnection::serveRequest(Next& next)
 				std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_server.router().createRequestHandler(request));
 				handler->handleRequest(request, response);
 			}
+			if (response.detached() && _relay)
+			{
+				_keepAliveAfterRelay = response.getKeepAlive() && !request.bodyWithheld() && !response.delimitedByClose();
+				next = Next::Detached;
+				return false;
+			}
 			if (!response.sent())
 			{
 				ErrorReply reply;
@@ -361,6 +367,57 @@ bool HttpConnection::serveRequest(Next& next)
 		return false;
 	}
 	return true;
+}
+
+
+void HttpConnection::detach(Relay relay)
+{
+	_relay = std::move(relay);
+}
+
+
+void HttpConnection::startRelay()
+{
+	Relay relay;
+	relay.swap(_relay);
+	if (relay) relay(shared_from_this());
+}
+
+
+void HttpConnection::resumeAfterRelay(bool clean)
+{
+	Next next = Next::Close;
+	try
+	{
+		// The body was read whole before the answer began; what follows
+		// in the input is the next request (pipelined).
+		if (clean && _keepAliveAfterRelay && !_broken && !_server.stopping() && bodyComplete())
+		{
+			releaseBuffers();
+			_parser.nextMessage();
+			Clock::time_point now = Clock::now();
+			if (_inputPos < _input.size()) startRequest(now);
+			if (parsePendingHead())
+			{
+				next = Next::Serve;
+			}
+			else
+			{
+				waitAgain(now);
+				next = Next::Wait;
+			}
+		}
+		else
+		{
+			releaseBuffers();
+			next = clean ? Next::Linger : Next::Close;
+		}
+	}
+	catch (Poco::Exception&)
+	{
+		next = Next::Close;
+	}
+	_server.resume(shared_from_this(), next);
 }
 
 

@@ -13,6 +13,8 @@
 #include "Poco/Net/StreamSocket.h"
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 
 
@@ -23,7 +25,7 @@ class HttpServer;
 class ServerResponse;
 
 
-class HttpConnection
+class HttpConnection: public std::enable_shared_from_this<HttpConnection>
 	/// One client connection: the bytes read from it, the parser that
 	/// splits them into requests, and the deadlines that bound each phase.
 	///
@@ -35,6 +37,11 @@ class HttpConnection
 	/// runs the handler, finishes the body, and serves any further request
 	/// already read (pipelining) before handing the connection back.
 	/// Only one of the two touches it at any time.
+	///
+	/// A third place: a handler may detach its answer (a stream relayed on
+	/// an event loop). The worker then returns at once; the relay owns the
+	/// connection until its answer's last byte is written, and gives it back
+	/// with resumeAfterRelay().
 {
 public:
 	using Clock = std::chrono::steady_clock;
@@ -50,8 +57,12 @@ public:
 			/// poller reads and drops what the client still sends until it
 			/// closes (or briefly), so that closing does not reset the
 			/// connection before the client has read the answer.
-		Close
+		Close,
+		Detached
+			/// A relay writes the answer and owns the connection meanwhile.
 	};
+
+	using Relay = std::function<void(const std::shared_ptr<HttpConnection>& connection)>;
 
 	HttpConnection(const Poco::Net::StreamSocket& socket, const std::string& clientKey, HttpServer& server);
 	~HttpConnection();
@@ -87,6 +98,16 @@ public:
 	const Poco::Net::SocketAddress& serverAddress() const;
 	const std::string& clientKey() const;
 		/// The client's IP address, for the per-client connection limit.
+
+	void detach(Relay relay);
+		/// Worker, in a handler: the answer is written elsewhere; relay is
+		/// given the connection once the worker is done with it.
+	void startRelay();
+		/// Worker, after serve() returned Detached.
+	void resumeAfterRelay(bool clean);
+		/// The relay's thread, after the answer's last byte (clean) or after
+		/// the client failed or the answer was cut (not clean): the
+		/// connection goes on with the next request, lingers or closes.
 
 	std::size_t readBody(char* buffer, std::size_t size);
 		/// For ServerRequest: see ServerRequest::readBody().
@@ -147,6 +168,8 @@ private:
 	bool _broken = false;
 	int _requests = 0;
 	std::size_t _lingerBytes = 0;
+	Relay _relay;
+	bool _keepAliveAfterRelay = false;
 };
 
 

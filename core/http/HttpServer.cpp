@@ -146,9 +146,21 @@ void HttpServer::dispatch(const std::shared_ptr<HttpConnection>& connection)
 	std::shared_ptr<HttpConnection> served = connection;
 	bool queued = _workers->submit([this, served]() {
 		HttpConnection::Next next = served->serve();
-		_poller->handBack(served, next);
+		if (next == HttpConnection::Next::Detached)
+			served->startRelay();
+		else
+			_poller->handBack(served, next);
 	});
 	if (!queued) _poller->handBack(connection, connection->answerBusy());
+}
+
+
+void HttpServer::resume(const std::shared_ptr<HttpConnection>& connection, HttpConnection::Next next)
+{
+	if (next == HttpConnection::Next::Serve)
+		dispatch(connection);
+	else
+		_poller->handBack(connection, next);
 }
 
 

@@ -103,6 +103,9 @@ public:
 		/// Poller: has a worker serve connection.
 	void handBack(const std::shared_ptr<HttpConnection>& connection, HttpConnection::Next next);
 		/// Worker: returns connection to the poller (or closes it).
+	void resume(const std::shared_ptr<HttpConnection>& connection, HttpConnection::Next next);
+		/// A relay, its answer written: a worker serves the next request
+		/// already read (Serve), or the poller takes the connection back.
 
 private:
 	Settings _settings;

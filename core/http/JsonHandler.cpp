@@ -10,6 +10,7 @@
 #include "Poco/Logger.h"
 #include "core/http/LogText.h"
 #include "core/http/ServerRequest.h"
+#include "core/http/ServerResponse.h"
 #include "Poco/Format.h"
 #include "Poco/URI.h"
 
@@ -24,7 +25,8 @@ JsonHandler::JsonHandler(ServerContext& context): _context(context)
 
 void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
 {
-	AccessLog::Entry entry;
+	_entry = std::make_shared<AccessLog::Entry>();
+	AccessLog::Entry& entry = *_entry;
 	entry.route = _route;
 	entry.dialect = _dialect;
 	entry.method = request.getMethod();
@@ -85,7 +87,16 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net
 			Poco::Logger::get("nash.http").warning("%s %s answered %d: %s", LogText::escape(entry.method), LogText::escape(entry.path), failure.status,
 				LogText::escape(failure.message));
 	}
+	// A detached answer is still under way: its relay records the entry.
+	auto* detachable = dynamic_cast<ServerResponse*>(&response);
+	if (detachable && detachable->detached()) return;
 	AccessLog::record(entry);
+}
+
+
+std::shared_ptr<AccessLog::Entry> JsonHandler::sharedEntry() const
+{
+	return _entry;
 }
 
 

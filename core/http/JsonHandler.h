@@ -77,12 +77,18 @@ protected:
 	static void setNoDelay(Poco::Net::HTTPServerRequest& request);
 		/// Small events must not wait for Nagle's algorithm.
 
+	std::shared_ptr<AccessLog::Entry> sharedEntry() const;
+		/// The entry of the request being handled, for an answer that goes on
+		/// after handle() returned (a detached response): the one that
+		/// finishes it records the entry.
+
 	ServerContext& context();
 
 private:
 	ServerContext& _context;
 	std::string _route;
 	std::string _dialect;
+	std::shared_ptr<AccessLog::Entry> _entry;
 };
 
 

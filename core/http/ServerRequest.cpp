@@ -6,6 +6,7 @@
 #include "core/http/ServerRequest.h"
 #include "core/http/HttpConnection.h"
 #include "core/http/HttpError.h"
+#include "core/http/ServerResponse.h"
 #include "Poco/Net/HTTPServerResponse.h"
 #include "Poco/String.h"
 
@@ -144,6 +145,16 @@ const RequestHead& ServerRequest::head() const
 Poco::Net::StreamSocket& ServerRequest::socket()
 {
 	return _connection.socket();
+}
+
+
+std::string ServerRequest::detach(std::function<void(const std::shared_ptr<HttpConnection>& connection)> relay)
+{
+	auto* response = dynamic_cast<ServerResponse*>(&_response);
+	poco_assert(response);
+	std::string head = response->detach();
+	_connection.detach(std::move(relay));
+	return head;
 }
 
 

@@ -19,6 +19,11 @@
 #include <string>
 
 
+#include <functional>
+#include <memory>
+#include <string>
+
+
 namespace Nash {
 
 
@@ -68,6 +73,11 @@ public:
 	const RequestHead& head() const;
 	Poco::Net::StreamSocket& socket();
 		/// The client's connection, for the disconnect watcher and socket options.
+
+	std::string detach(std::function<void(const std::shared_ptr<HttpConnection>& connection)> relay);
+		/// The answer is written elsewhere (ServerResponse::detach(), whose
+		/// head this returns): once the worker is done with the connection,
+		/// relay is given it and owns it until it resumes it.
 
 	static ServerRequest* of(Poco::Net::HTTPServerRequest& request);
 		/// request as a ServerRequest, or null (a request from elsewhere,

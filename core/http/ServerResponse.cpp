@@ -14,6 +14,7 @@
 #include "Poco/Net/HTTPStream.h"
 #include "Poco/NullStream.h"
 #include "Poco/StreamCopier.h"
+#include <sstream>
 
 
 namespace Nash {
@@ -173,7 +174,33 @@ void ServerResponse::requireAuthentication(const std::string& realm)
 
 bool ServerResponse::sent() const
 {
-	return _stream != nullptr;
+	return _stream != nullptr || _detached;
+}
+
+
+std::string ServerResponse::detach()
+{
+	poco_assert(!_stream && !_detached);
+	_detached = true;
+	if (_request.versionMinor == 0)
+	{
+		setChunkedTransferEncoding(false);
+		setKeepAlive(false);
+		_delimitedByClose = true;
+	}
+	else
+	{
+		setChunkedTransferEncoding(true);
+	}
+	std::ostringstream head;
+	writeHead(head);
+	return head.str();
+}
+
+
+bool ServerResponse::detached() const
+{
+	return _detached;
 }
 
 

@@ -12,6 +12,7 @@
 #include "Poco/Net/HTTPServerSession.h"
 #include <memory>
 #include <ostream>
+#include <string>
 
 
 namespace Nash {
@@ -51,6 +52,14 @@ public:
 	int statusCode() const;
 		/// The status the answer carries.
 
+	std::string detach();
+		/// The head of a streamed answer, as bytes, for whoever writes the
+		/// answer instead of this object (a StreamRelay, on an event loop):
+		/// the answer counts as sent, and finish() writes nothing.
+		/// Chunked, unless the client speaks HTTP/1.0 (delimitedByClose()).
+
+	bool detached() const;
+
 private:
 	void writeHead(std::ostream& out);
 
@@ -58,6 +67,7 @@ private:
 	const RequestHead& _request;
 	std::unique_ptr<std::ostream> _stream;
 	bool _delimitedByClose = false;
+	bool _detached = false;
 	int _statusBeyondPoco = 0;
 };
 

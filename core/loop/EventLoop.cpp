@@ -48,6 +48,20 @@ LoopThread& EventLoop::next()
 }
 
 
+LoopThread& EventLoop::assign()
+{
+	// Two callers may pick the same thread at once: the counts stay close
+	// to even, which is all that is asked of them.
+	std::size_t best = 0;
+	for (std::size_t i = 1; i < _threads.size(); ++i)
+	{
+		if (_threads[i]->assigned() < _threads[best]->assigned()) best = i;
+	}
+	_threads[best]->assign();
+	return *_threads[best];
+}
+
+
 LoopThread& EventLoop::leastLoaded()
 {
 	std::size_t start = _next.fetch_add(1, std::memory_order_relaxed) % _threads.size();

@@ -48,6 +48,13 @@ public:
 	LoopThread& next();
 		/// The threads in turn.
 
+	LoopThread& assign();
+		/// The thread with the least work assigned (the first of equals),
+		/// its count raised: the caller calls its unassign() when the work
+		/// is done. Light traffic so stays on the first thread and reuses
+		/// its upstream connections; a burst spreads evenly, being counted
+		/// as it is assigned.
+
 	LoopThread& leastLoaded();
 		/// The thread watching the fewest sockets now (the first of equals
 		/// after the last one chosen, so that a burst spreads evenly).

@@ -5,6 +5,7 @@
 
 #include "core/loop/LoopExchange.h"
 #include "core/loop/IdleConnectionPool.h"
+#include "core/loop/SocketIo.h"
 #include "NashUpstream/Redaction.h"
 #include "NashUpstream/UpstreamClient.h"
 #include "NashUpstream/UpstreamError.h"
@@ -36,13 +37,6 @@ constexpr std::size_t LoopExchange::MAX_ERROR_BODY_BYTES;
 
 
 namespace {
-
-
-#if defined(MSG_NOSIGNAL)
-const int sendFlags = MSG_NOSIGNAL;
-#else
-const int sendFlags = 0;
-#endif
 
 
 LoopExchange::Clock::duration durationOf(const Poco::Timespan& span)
@@ -423,11 +417,10 @@ void LoopExchange::writeSome()
 {
 	while (_written < _request.size())
 	{
-		int n = 0;
+		std::size_t n = 0;
 		try
 		{
-			std::size_t chunk = std::min<std::size_t>(_request.size() - _written, 1 << 30);
-			n = _socket.sendBytes(_request.data() + _written, static_cast<int>(chunk), sendFlags);
+			n = SocketIo::sendSome(_socket, _request.data() + _written, _request.size() - _written);
 		}
 		catch (Poco::Exception& exc)
 		{
@@ -436,8 +429,8 @@ void LoopExchange::writeSome()
 			beforeHeadFailed(_sent ? Failure::Cut : Failure::Connect, exc.displayText(), _reused);
 			return;
 		}
-		if (n <= 0) return; // The socket's buffer is full: when writable again.
-		_written += static_cast<std::size_t>(n);
+		if (n == 0) return; // The socket's buffer is full: when writable again.
+		_written += n;
 		if (!_sent && n > 0)
 		{
 			_sent = true;
@@ -657,6 +650,14 @@ void LoopExchange::onEndOfInput()
 	{
 		// The status says enough when the body is not whole.
 		_errorBody.clear();
+		onAnswerComplete(false);
+		return;
+	}
+	if (_state == State::Body)
+	{
+		// The upstream closed inside the body's framing: as for the blocking
+		// exchange, the decoder says whether the answer was whole (its end
+		// event came) or cut (Incomplete).
 		onAnswerComplete(false);
 		return;
 	}

@@ -166,6 +166,24 @@ bool LoopThread::isLoopThread() const
 }
 
 
+void LoopThread::assign()
+{
+	_assigned.fetch_add(1, std::memory_order_relaxed);
+}
+
+
+void LoopThread::unassign()
+{
+	_assigned.fetch_sub(1, std::memory_order_relaxed);
+}
+
+
+std::size_t LoopThread::assigned() const
+{
+	return _assigned.load(std::memory_order_relaxed);
+}
+
+
 std::size_t LoopThread::watchCount() const
 {
 	return _watchCount.load(std::memory_order_relaxed);

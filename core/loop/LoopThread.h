@@ -116,6 +116,12 @@ public:
 	bool isLoopThread() const;
 		/// The calling thread is this loop thread.
 
+	void assign();
+	void unassign();
+	std::size_t assigned() const;
+		/// The work given to this thread and not yet done (EventLoop::assign()),
+		/// counted by whoever gives and ends it. Any thread.
+
 	std::size_t watchCount() const;
 		/// How many sockets are watched now (its load). Any thread.
 
@@ -181,6 +187,7 @@ private:
 	Poco::Net::SocketAddress _wakerAddress;
 	std::unordered_map<Poco::Net::SocketImpl*, Watch> _watches;
 	std::atomic<std::size_t> _watchCount{0};
+	std::atomic<std::size_t> _assigned{0};
 	std::map<std::pair<Clock::time_point, std::uint64_t>, Task> _timers;
 	std::uint64_t _nextTimerId = 1;
 	std::mutex _mutex;

@@ -12,7 +12,7 @@
 # --no-metrics: the server runs with [metrics] enabled = false, to measure
 # what counting requests costs (run once with and once without).
 # --quick: about a minute and a half (short runs, 200 open streams instead of
-# 1000 and 10000). A full run takes under five minutes. Prints a markdown
+# 1000 and 20000). A full run takes under five minutes. Prints a markdown
 # table and writes every measurement as JSON (the path is printed at the end).
 #
 # Environment: BENCH_BUILD_DIR (default <repo>/build-bench), BENCH_CMAKE_ARGS
@@ -77,8 +77,8 @@ as_root() {
 # ------------------------------------------------------------ limits
 
 # Every open stream is a socket in the client, two in our server (client and
-# upstream side) and one in the fake upstream: 10000 streams need more than
-# 20000 descriptors in the server. Raise the soft limit to the hard one, and
+# upstream side) and one in the fake upstream: 20000 streams need more than
+# 40000 descriptors in the server. Raise the soft limit to the hard one, and
 # the hard one too where we may (root).
 NOFILE_WANTED=65536
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$NOFILE_WANTED" ]; then
@@ -141,8 +141,8 @@ wait_file() {
     return 1
 }
 
-# tests/fake_upstream serves one thread per stream: 16384 is its maximum and
-# covers 10000 streams of the direct path and 10000 through a gateway. The
+# tests/fake_upstream serves one thread per stream: 16384 is its maximum, less
+# than the 20000 streams of the full run (use the bench fake for it). The
 # bench fake needs two threads whatever the load.
 if [ "$UPSTREAM" = bench ]; then FAKE_THREADS=2; else FAKE_THREADS=16384; fi
 "$FAKE" --port=0 --port-file="$WORK/fake.port" --threads="$FAKE_THREADS" >"$WORK/fake.log" 2>&1 &
@@ -151,18 +151,19 @@ PIDS+=("$FAKE_PID")
 wait_file "$WORK/fake.port" || { echo "fake upstream did not start" >&2; cat "$WORK/fake.log" >&2; exit 1; }
 FAKE_PORT="$(cat "$WORK/fake.port")"
 
-# Our server with one thread per stream allowed for the largest run, the
-# OpenAI backend on the fake upstream, no MCP demo (not measured), and no
-# access log: a line per request would measure the log, not the server.
+# Our server with its default threads (the streams are relayed on its two
+# event-loop threads) and room for the largest run, the OpenAI backend on the
+# fake upstream, no MCP demo (not measured), and no access log: a line per
+# request would measure the log, not the server.
 cat >"$WORK/llm_server.ini" <<EOF
 [server]
 host = 127.0.0.1
 port = 0
 port_file = $WORK/server.port
-threads.max = 10400
-max_streams = 10300
+loop_threads = 2
+max_streams = 25000
 queue.max = 16384
-max_connections = 20000
+max_connections = 50000
 max_connections_per_client = 0
 keepalive.max_requests = 100000
 [backend.openai]
@@ -318,7 +319,7 @@ add_scenario() { SCENARIOS+=("$1"); }
 if [ "$QUICK" = 1 ]; then
     BURST_S=1.5; WRK_S=1; PACED1_N=10; PACED32_S=1.5; ECHO_S=1.5; OPEN_SIZES=(200); NONSTREAM_S=1
 else
-    BURST_S=6; WRK_S=4; PACED1_N=50; PACED32_S=5; ECHO_S=6; OPEN_SIZES=(1000 10000); NONSTREAM_S=4
+    BURST_S=6; WRK_S=4; PACED1_N=50; PACED32_S=5; ECHO_S=6; OPEN_SIZES=(1000 20000); NONSTREAM_S=4
 fi
 # Not streaming ("stream": false): a 10-token answer, at these concurrencies.
 NONSTREAM_MODEL=bench-10x0

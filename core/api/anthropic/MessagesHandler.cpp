@@ -40,31 +40,52 @@ void MessagesHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::H
 	std::string modelName = input.modelSpec.empty() ? route.backendName + "/" + route.model : input.modelSpec;
 	auto slot = holdStreamSlot(response);
 
-	MessagesEncoder encoder(newId("msg_"), modelName, TokenEstimate::ofPrompt(input.request.messages));
+	std::string id = newId("msg_");
+	long long inputEstimate = TokenEstimate::ofPrompt(input.request.messages);
 	auto cancellation = std::make_shared<CancellationToken>();
 	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
 
-	std::unique_ptr<SseWriter> writer;
-	if (call.stream)
+	if (!call.stream)
 	{
-		writer.reset(new SseWriter(beginEventStream(request, response, entry)));
-		writer->write(encoder.start());
-	}
-
-	EncodingSink<MessagesEncoder> sink(encoder, writer.get(), *cancellation, entry);
-	ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry, answerAtOnce(input.request, call.stream));
-	long long outputEstimate = TokenEstimate::ofText(encoder.text());
-	if (!writer)
-	{
+		MessagesEncoder encoder(id, modelName, inputEstimate);
+		EncodingSink<MessagesEncoder> sink(encoder, nullptr, *cancellation, entry);
+		ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry, answerAtOnce(input.request, false));
 		if (!outcome.complete) return sendError(response, outcome.error, entry);
-		sendJson(response, 200, encoder.message(outputEstimate), entry);
+		sendJson(response, 200, encoder.message(TokenEstimate::ofText(encoder.text())), entry);
 		return;
 	}
-	// After the stream began, a failure is an error event and the stream
-	// ends without message_stop: a client must not take it for a whole answer.
-	writer->write(outcome.complete ? encoder.end(outputEstimate) : MessagesEncoder::error(outcome.error));
-	entry.bytes = writer->bytesWritten();
-	if (writer->failed()) entry.outcome = "client-gone";
+
+	// What the stream needs until its end, which may come after this
+	// returned (a relayed stream).
+	struct Answer
+	{
+		Answer(const std::string& id, const std::string& model, long long inputEstimate): encoder(id, model, inputEstimate)
+		{
+		}
+
+		MessagesEncoder encoder;
+		std::shared_ptr<CancellationToken> cancellation;
+		std::unique_ptr<SseWriter> writer;
+		std::unique_ptr<EncodingSink<MessagesEncoder>> sink;
+	};
+	auto answer = std::make_shared<Answer>(id, modelName, inputEstimate);
+	answer->cancellation = cancellation;
+	StreamParts parts;
+	parts.open = [answer](std::ostream& out, AccessLog::Entry& entry) -> ChatEventSink& {
+		answer->writer.reset(new SseWriter(out));
+		answer->writer->write(answer->encoder.start());
+		answer->sink.reset(new EncodingSink<MessagesEncoder>(answer->encoder, answer->writer.get(), *answer->cancellation, entry));
+		return *answer->sink;
+	};
+	parts.close = [answer](const ChatOutcome& outcome, AccessLog::Entry& entry) {
+		SseWriter& writer = *answer->writer;
+		// After the stream began, a failure is an error event and the stream
+		// ends without message_stop: a client must not take it for a whole answer.
+		writer.write(outcome.complete ? answer->encoder.end(TokenEstimate::ofText(answer->encoder.text())) : MessagesEncoder::error(outcome.error));
+		entry.bytes = writer.bytesWritten();
+		if (writer.failed()) entry.outcome = "client-gone";
+	};
+	streamAnswer(request, response, entry, route, input.request, std::move(slot), cancellation, std::move(watch), std::move(parts));
 }
 
 

@@ -183,10 +183,47 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 	SystemPrompt::ensureFirst(input.request.messages, settings.chatSystemPrompt);
 	ConversationLimits limits(settings.maxMessages, settings.maxTokens);
 	auto slot = holdStreamSlot(response);
-
-	SseWriter writer(beginEventStream(request, response, entry));
 	auto cancellation = std::make_shared<CancellationToken>();
 	auto watch = watchClient(request, cancellation, settings.backendTimeLimitSeconds);
+
+	if (!loop && !limits.exceededBy(input.request.messages))
+	{
+		// What the stream needs until its end, which may come after this
+		// returned (a relayed stream).
+		struct Answer
+		{
+			std::string sessionId;
+			std::shared_ptr<CancellationToken> cancellation;
+			std::unique_ptr<SseWriter> writer;
+			std::unique_ptr<StreamingSink> sink;
+		};
+		auto answer = std::make_shared<Answer>();
+		answer->sessionId = input.sessionId;
+		answer->cancellation = cancellation;
+		StreamParts parts;
+		parts.open = [answer](std::ostream& out, AccessLog::Entry& entry) -> ChatEventSink& {
+			answer->writer.reset(new SseWriter(out));
+			answer->writer->event(StreamEvents::session(answer->sessionId));
+			answer->sink.reset(new StreamingSink(*answer->writer, *answer->cancellation, entry));
+			return *answer->sink;
+		};
+		parts.close = [answer](const ChatOutcome& outcome, AccessLog::Entry& entry) {
+			SseWriter& writer = *answer->writer;
+			if (!outcome.complete)
+			{
+				entry.markFirstByte();
+				writer.event(StreamEvents::error(outcome.error.message));
+			}
+			writer.event(StreamEvents::session(answer->sessionId));
+			writer.done();
+			entry.bytes = writer.bytesWritten();
+			if (writer.failed()) entry.outcome = "client-gone";
+		};
+		streamAnswer(request, response, entry, route, input.request, std::move(slot), cancellation, std::move(watch), std::move(parts));
+		return;
+	}
+
+	SseWriter writer(beginEventStream(request, response, entry));
 
 	writer.event(StreamEvents::session(input.sessionId));
 	if (limits.exceededBy(input.request.messages))
@@ -195,19 +232,9 @@ void ChatStreamHandler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net:
 		writer.event(limits.warningEvent(input.request.messages));
 		entry.outcome = "warning";
 	}
-	else if (loop)
-	{
-		runToolLoop(route, input.request, servers, writer, cancellation, watch, entry);
-	}
 	else
 	{
-		StreamingSink sink(writer, *cancellation, entry);
-		ChatOutcome outcome = run(route, input.request, sink, cancellation, watch, entry);
-		if (!outcome.complete)
-		{
-			entry.markFirstByte();
-			writer.event(StreamEvents::error(outcome.error.message));
-		}
+		runToolLoop(route, input.request, servers, writer, cancellation, watch, entry);
 	}
 	writer.event(StreamEvents::session(input.sessionId));
 	writer.done();

@@ -127,6 +127,7 @@ void ProviderExchange::configure(const std::string& instanceName, const Poco::Ut
 	UpstreamSettings settings = UpstreamSettings::read(section, _provider->baseUrl());
 	setup(settings);
 	_client.reset(new UpstreamClient(settings));
+	_settings = std::make_shared<const UpstreamSettings>(settings);
 	_client->setObserver(_observer);
 }
 
@@ -235,6 +236,18 @@ void ProviderExchange::observeUpstream(UpstreamObserver* observer)
 Nash::ProviderBackend& ProviderExchange::provider()
 {
 	return *_provider;
+}
+
+
+std::shared_ptr<const UpstreamSettings> ProviderExchange::settings() const
+{
+	return _settings;
+}
+
+
+UpstreamObserver* ProviderExchange::observer() const
+{
+	return _observer;
 }
 
 

@@ -49,6 +49,10 @@ public:
 	Nash::ProviderBackend& provider();
 	const UpstreamClient& client() const;
 		/// After configure().
+	std::shared_ptr<const UpstreamSettings> settings() const;
+		/// The upstream settings configure() read (null before), shared with
+		/// an exchange done elsewhere (the server's event loop).
+	UpstreamObserver* observer() const;
 
 	static constexpr std::size_t MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 		/// The largest answer of a call that does not stream.
@@ -58,6 +62,7 @@ private:
 
 	std::unique_ptr<Nash::ProviderBackend> _provider;
 	std::unique_ptr<UpstreamClient> _client;
+	std::shared_ptr<const UpstreamSettings> _settings;
 	UpstreamObserver* _observer = nullptr;
 		// Kept for the client configure() makes.
 };
