@@ -174,7 +174,16 @@ bool StreamRelay::writeFrame(const std::string& bytes)
 		_pending += bytes;
 	}
 	if (!_running) return true;
-	flush();
+	if (!_flushDue)
+	{
+		// The events decoded from one read of the upstream go in one send.
+		_flushDue = true;
+		auto self = shared_from_this();
+		_loop.atEndOfTurn([self] {
+			self->_flushDue = false;
+			self->flush();
+		});
+	}
 	if (!_clientFailed && !_closing && _pending.size() - _pendingPos > HIGH_WATER_BYTES && _exchange && !_exchange->isPaused() && !_exchange->isDone())
 		_exchange->pause();
 	return !_clientFailed;

@@ -144,6 +144,7 @@ private:
 	bool _ended = false;
 	bool _running = false;
 	bool _assigned = true;
+	bool _flushDue = false;
 	std::chrono::steady_clock::time_point _lastWrite;
 	LoopThread::Timer _stallTimer;
 	std::shared_ptr<HttpConnection> _connection;

@@ -111,6 +111,9 @@ void LoopThread::dropEverything()
 	}
 	// Destroyed here, outside the lock: a task's captures may unwatch.
 	tasks.clear();
+	std::vector<Task> endOfTurn;
+	endOfTurn.swap(_endOfTurn);
+	endOfTurn.clear();
 	_timers.clear();
 	if (_idle) _idle->clear();
 	std::unordered_map<Poco::Net::SocketImpl*, Watch> watches;
@@ -340,6 +343,29 @@ void LoopThread::runTasks()
 }
 
 
+void LoopThread::atEndOfTurn(Task task)
+{
+	_endOfTurn.push_back(std::move(task));
+}
+
+
+void LoopThread::runEndOfTurn()
+{
+	// What these tasks defer in turn runs in the same turn, a few rounds at
+	// most: nothing must wait for a poll that may not wake.
+	for (int round = 0; round < 4 && !_endOfTurn.empty() && !_stop; ++round)
+	{
+		std::vector<Task> tasks;
+		tasks.swap(_endOfTurn);
+		for (auto& task: tasks)
+		{
+			if (_stop) break;
+			guarded("task", task);
+		}
+	}
+}
+
+
 void LoopThread::runTimers()
 {
 	if (_timers.empty()) return;
@@ -413,6 +439,7 @@ void LoopThread::run()
 		}
 		runTasks();
 		runTimers();
+		runEndOfTurn();
 	}
 }
 

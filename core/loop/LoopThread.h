@@ -132,6 +132,13 @@ public:
 		/// Forgets timer unless it ran already; true if it was pending. timer
 		/// is unset either way. Cancelling an unset timer does nothing.
 
+	void atEndOfTurn(Task task);
+		/// Runs task on this thread at the end of the current turn, after
+		/// the callbacks, tasks and timers due now, without waking the
+		/// thread: what several callbacks of a turn produce (the events
+		/// decoded from one read of each upstream) is then written with one
+		/// send per client.
+
 	void watch(const Poco::Net::Socket& socket, int events, SocketCallback callback);
 		/// Calls callback when socket becomes ready for the events (a mask of
 		/// SOCKET_READABLE and SOCKET_WRITABLE; 0 watches nothing yet), until
@@ -177,6 +184,7 @@ private:
 	void dispatch(Poco::Net::SocketImpl* impl, int mode);
 	void runTasks();
 	void runTimers();
+	void runEndOfTurn();
 	void pollFor(Watch& watch, int events);
 	Poco::Timespan waitTime() const;
 	void dropEverything();
@@ -188,6 +196,7 @@ private:
 	std::unordered_map<Poco::Net::SocketImpl*, Watch> _watches;
 	std::atomic<std::size_t> _watchCount{0};
 	std::atomic<std::size_t> _assigned{0};
+	std::vector<Task> _endOfTurn;
 	std::map<std::pair<Clock::time_point, std::uint64_t>, Task> _timers;
 	std::uint64_t _nextTimerId = 1;
 	std::mutex _mutex;

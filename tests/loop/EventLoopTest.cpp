@@ -97,6 +97,7 @@ class EventLoopTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTimersRunByDeadline);
 	CPPUNIT_TEST(testCancelledTimerDoesNotRun);
 	CPPUNIT_TEST(testTimerSetFromATimer);
+	CPPUNIT_TEST(testEndOfTurnRunsBeforeTheNextTurn);
 	CPPUNIT_TEST(testSocketReadableAndWritable);
 	CPPUNIT_TEST(testPausedSocketIsNotReported);
 	CPPUNIT_TEST(testCallbackMayUnwatchItself);
@@ -200,6 +201,33 @@ public:
 		onLoop(loop, [&] { loop.addTimer(std::chrono::milliseconds(0), again); });
 		CPPUNIT_ASSERT(latch.wait());
 		CPPUNIT_ASSERT_EQUAL(50, rounds.load());
+	}
+
+	void testEndOfTurnRunsBeforeTheNextTurn()
+	{
+		LoopThread loop("test");
+		loop.start();
+		std::vector<std::string> order;
+		Latch latch(1);
+		onLoop(loop, [&] {
+			// A task posted now runs next turn; the deferred work, and what
+			// it defers in turn, at the end of this one.
+			loop.post([&] {
+				order.push_back("next turn");
+				latch.count();
+			});
+			loop.atEndOfTurn([&] {
+				order.push_back("end of turn");
+				loop.atEndOfTurn([&] { order.push_back("deferred again"); });
+			});
+			order.push_back("task");
+		});
+		CPPUNIT_ASSERT(latch.wait());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(4), order.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("task"), order[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("end of turn"), order[1]);
+		CPPUNIT_ASSERT_EQUAL(std::string("deferred again"), order[2]);
+		CPPUNIT_ASSERT_EQUAL(std::string("next turn"), order[3]);
 	}
 
 	void testSocketReadableAndWritable()
