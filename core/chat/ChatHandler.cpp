@@ -318,7 +318,13 @@ void ChatHandler::streamAnswer(Poco::Net::HTTPServerRequest& request, Poco::Net:
 	StreamRelay::Parts relayParts;
 	relayParts.entry = sharedEntry();
 	relayParts.cancellation = cancellation;
-	relayParts.watch.reset(new ClientDisconnectWatcher::Registration(std::move(watch)));
+	// The relay sees its client close on the loop; the watcher keeps the
+	// time limit and the shutdown's count. (The socket's watch ends with
+	// this function, before the relay starts.)
+	auto deadline = ClientDisconnectWatcher::Clock::time_point::max();
+	if (context.settings.backendTimeLimitSeconds > 0)
+		deadline = ClientDisconnectWatcher::Clock::now() + std::chrono::seconds(context.settings.backendTimeLimitSeconds);
+	relayParts.watch.reset(new ClientDisconnectWatcher::Registration(context.watcher.watch(cancellation, deadline)));
 	relayParts.slot = std::shared_ptr<StreamSlot>(std::move(slot));
 	relayParts.provider = &exchange->provider();
 	relayParts.upstream = exchange->settings();

@@ -130,8 +130,9 @@ void StreamRelay::run(const std::shared_ptr<HttpConnection>& connection)
 		_clientFailed = true;
 	}
 	auto self = shared_from_this();
-	// The watch holds the relay for as long as it runs.
-	_loop.watch(_socket, 0, [self](int events) { self->onClient(events); });
+	// The watch holds the relay for as long as it runs. Readable: the
+	// client closed (or sent its next request, which stays unread).
+	_loop.watch(_socket, LoopThread::SOCKET_READABLE, [self](int events) { self->onClient(events); });
 	std::weak_ptr<StreamRelay> weak = self;
 	LoopThread* loop = &_loop;
 	_onCancel = _parts.cancellation->onCancel([weak, loop] {
@@ -217,7 +218,7 @@ void StreamRelay::flush()
 		_pending.clear();
 		_pendingPos = 0;
 		if (_pending.capacity() > 2 * HIGH_WATER_BYTES) std::string().swap(_pending);
-		_loop.setEvents(_socket, 0);
+		_loop.setEvents(_socket, _watchReads ? LoopThread::SOCKET_READABLE : 0);
 		_loop.cancelTimer(_stallTimer);
 	}
 	else
@@ -227,7 +228,7 @@ void StreamRelay::flush()
 			_pending.erase(0, _pendingPos);
 			_pendingPos = 0;
 		}
-		_loop.setEvents(_socket, LoopThread::SOCKET_WRITABLE);
+		_loop.setEvents(_socket, LoopThread::SOCKET_WRITABLE | (_watchReads ? LoopThread::SOCKET_READABLE : 0));
 		if (!_stallTimer.isSet())
 		{
 			auto self = shared_from_this();
@@ -246,9 +247,31 @@ void StreamRelay::flush()
 }
 
 
-void StreamRelay::onClient(int)
+void StreamRelay::onClient(int events)
 {
-	flush();
+	if (_watchReads && (events & (LoopThread::SOCKET_READABLE | LoopThread::SOCKET_ERROR)))
+	{
+		int available = 0;
+		try
+		{
+			available = _socket.available();
+		}
+		catch (Poco::Exception&)
+		{
+		}
+		if (available <= 0)
+		{
+			// Readable with nothing to read: the client closed its side (or
+			// the connection failed). The upstream is closed at once.
+			failClient();
+			return;
+		}
+		// The client's next request (pipelined): read after this answer.
+		// Its close is seen when a write fails.
+		_watchReads = false;
+		_loop.setEvents(_socket, _pendingPos < _pending.size() ? LoopThread::SOCKET_WRITABLE : 0);
+	}
+	if (events & LoopThread::SOCKET_WRITABLE) flush();
 }
 
 

@@ -49,10 +49,11 @@ class StreamRelay: public std::enable_shared_from_this<StreamRelay>
 	/// timeout while bytes wait for it is taken as gone. The buffer holds at
 	/// most the high-water mark plus what one read of the upstream decodes to.
 	///
-	/// Cancellation: the client leaving, the time limit and the shutdown
-	/// cancel the token (the ClientDisconnectWatcher), which posts cancel()
-	/// of the exchange to the loop; a write to the client that fails cancels
-	/// the token too.
+	/// Cancellation: the client closing its connection (seen on the loop:
+	/// readable with nothing to read), a write to it failing, the time limit
+	/// and the shutdown (the ClientDisconnectWatcher, which watches the
+	/// token without the socket) cancel the token, which posts cancel() of
+	/// the exchange to the loop.
 {
 public:
 	using Closing = std::function<void(const ChatOutcome& outcome, AccessLog::Entry& entry)>;
@@ -145,6 +146,7 @@ private:
 	bool _running = false;
 	bool _assigned = true;
 	bool _flushDue = false;
+	bool _watchReads = true;
 	std::chrono::steady_clock::time_point _lastWrite;
 	LoopThread::Timer _stallTimer;
 	std::shared_ptr<HttpConnection> _connection;

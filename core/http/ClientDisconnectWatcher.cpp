@@ -90,7 +90,18 @@ ClientDisconnectWatcher::Registration ClientDisconnectWatcher::watch(const Poco:
 	auto clientGone = std::make_shared<std::atomic<bool>>(false);
 	std::lock_guard<std::mutex> lock(_mutex);
 	std::size_t id = ++_nextId;
-	_watched.emplace(id, Watched{socket, std::move(token), deadline, timedOut, clientGone});
+	_watched.emplace(id, Watched{socket, true, std::move(token), deadline, timedOut, clientGone});
+	return Registration(this, id, timedOut, clientGone);
+}
+
+
+ClientDisconnectWatcher::Registration ClientDisconnectWatcher::watch(std::shared_ptr<CancellationToken> token, Clock::time_point deadline)
+{
+	auto timedOut = std::make_shared<std::atomic<bool>>(false);
+	auto clientGone = std::make_shared<std::atomic<bool>>(false);
+	std::lock_guard<std::mutex> lock(_mutex);
+	std::size_t id = ++_nextId;
+	_watched.emplace(id, Watched{Poco::Net::StreamSocket(), false, std::move(token), deadline, timedOut, clientGone});
 	return Registration(this, id, timedOut, clientGone);
 }
 
@@ -161,6 +172,7 @@ void ClientDisconnectWatcher::run()
 				toCancel.push_back(watched.token);
 				continue;
 			}
+			if (!watched.hasSocket) continue;
 			readable.push_back(watched.socket);
 			tokens[watched.socket.impl()->sockfd()] = &watched;
 		}

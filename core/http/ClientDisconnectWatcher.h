@@ -77,6 +77,11 @@ public:
 		/// deadline passes (checked as often as disconnects, so within the
 		/// poll interval).
 
+	Registration watch(std::shared_ptr<CancellationToken> token, Clock::time_point deadline);
+		/// Only the deadline, the count and cancelAll(): the client itself is
+		/// watched by whoever holds its connection (a relay on the event loop,
+		/// which sees the client close without a pass over every socket).
+
 	std::size_t watchedCount() const;
 		/// How many clients are watched now (open streams and calls).
 
@@ -88,6 +93,7 @@ private:
 	struct Watched
 	{
 		Poco::Net::StreamSocket socket;
+		bool hasSocket;
 		std::shared_ptr<CancellationToken> token;
 		Clock::time_point deadline;
 		Registration::Flag timedOut;
