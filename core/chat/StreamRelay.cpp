@@ -338,6 +338,9 @@ void StreamRelay::end(bool clean)
 	_ended = true;
 	_loop.cancelTimer(_stallTimer);
 	_loop.unwatch(_socket);
+	// The connection's socket is the poller's (or a worker's) from now: this
+	// relay, which may outlive the connection, keeps no reference to it.
+	_socket = Poco::Net::StreamSocket();
 	if (_onCancel) _parts.cancellation->removeCallback(_onCancel);
 	_onCancel = 0;
 	_metered.reset();
