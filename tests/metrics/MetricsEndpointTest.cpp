@@ -199,6 +199,9 @@ public:
 		CPPUNIT_ASSERT_EQUAL(200, client.post("/v1/chat/completions", chatBody("up/gpt-test", true)).status);
 		client.raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n", 5000);
 		CPPUNIT_ASSERT(server.waitForOutput("\"outcome\": \"refused\""));
+		// A relayed stream's line is written once its last chunk has left, so
+		// it may follow the refusal of the next connection.
+		CPPUNIT_ASSERT_MESSAGE(server.output(), server.waitForOutput("\"path\": \"/v1/chat/completions\""));
 
 		Poco::JSON::Object::Ptr stream;
 		Poco::JSON::Object::Ptr refused;
