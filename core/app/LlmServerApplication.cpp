@@ -42,6 +42,9 @@
 #ifdef NASH_WITH_MCP
 #include "core/mcp/McpManager.h"
 #include "core/mcp/McpServerSettings.h"
+#include "core/mcp/gateway/McpGateway.h"
+#include "core/mcp/gateway/McpGatewaySessions.h"
+#include "core/chat/ToolPolicy.h"
 #endif
 
 
@@ -298,6 +301,10 @@ int LlmServerApplication::main(const ArgVec&)
 	watcher.start();
 
 #ifdef NASH_WITH_MCP
+	// Declared first, so gone last: the servers' threads call the gateway
+	// until the manager has stopped them.
+	std::unique_ptr<McpGateway> gateway;
+	std::unique_ptr<McpGatewaySessions> gatewaySessions;
 	std::unique_ptr<McpManager> mcp;
 	try
 	{
@@ -309,6 +316,16 @@ int LlmServerApplication::main(const ArgVec&)
 		return Application::EXIT_CONFIG;
 	}
 	if (mcp && metrics) mcp->setObserver(&metrics->mcp());
+	// /mcp: it must hear the servers from their first connection on, which
+	// declares what it relays (sampling, elicitation).
+	if (mcp && settings.mcpGateway)
+	{
+		gateway.reset(new McpGateway(*mcp, ToolPolicy::parse(settings.mcpGatewayTools), ToolPolicy::parse(settings.mcpGatewayDeny), NASH_SERVER_VERSION));
+		McpGateway* routing = gateway.get();
+		gatewaySessions.reset(new McpGatewaySessions(std::chrono::seconds(settings.mcpGatewaySessionIdleSeconds),
+			static_cast<std::size_t>(settings.mcpGatewayMaxSessions), [routing](const std::string& id) { routing->forget(id); }));
+		mcp->setServerEvents(gateway.get());
+	}
 	if (mcp) mcp->start();
 	McpManager* mcpManager = mcp.get();
 #else
@@ -316,6 +333,10 @@ int LlmServerApplication::main(const ArgVec&)
 #endif
 
 	ServerContext context{settings, plugins, backends, watcher, mcpManager, Poco::Timestamp()};
+#ifdef NASH_WITH_MCP
+	context.mcpGateway = gateway.get();
+	context.mcpSessions = gatewaySessions.get();
+#endif
 	std::unique_ptr<EventLoop> loop;
 	if (settings.loopThreads > 0)
 	{

@@ -19,6 +19,8 @@ namespace Nash {
 
 
 class EventLoop;
+class McpGateway;
+class McpGatewaySessions;
 class McpManager;
 
 
@@ -38,6 +40,9 @@ struct ServerContext
 	std::atomic<int> openStreams{0};
 		/// Set when the grace period of a shutdown is over: work cancelled
 		/// now was cut short by the server, not left by its client.
+	McpGateway* mcpGateway = nullptr;
+	McpGatewaySessions* mcpSessions = nullptr;
+		/// /mcp; null when it is off or there is no MCP support.
 	EventLoop* loop = nullptr;
 		/// Where streams from providers over http:// are relayed; null
 		/// (server.loop_threads = 0): each stream holds its worker.

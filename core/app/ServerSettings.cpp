@@ -123,6 +123,13 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 		throw Poco::InvalidArgumentException("Configuration key 'logging.access_format' must be 'text' or 'json', not '" + accessFormat + "'");
 	s.accessLogJson = accessFormat == "json";
 	s.mcpMaxResponseBytes = static_cast<std::size_t>(readInteger(config, "mcp.max_response_bytes", static_cast<long long>(s.mcpMaxResponseBytes), 1024, 1LL << 32));
+	s.mcpGateway = readBool(config, "mcp.gateway", s.mcpHttpEndpoints);
+	if (config.hasProperty("mcp.gateway_tools")) s.mcpGatewayTools = readList(config, "mcp.gateway_tools");
+	s.mcpGatewayDeny = readList(config, "mcp.gateway_deny");
+	ToolPolicy::parse(s.mcpGatewayTools);
+	ToolPolicy::parse(s.mcpGatewayDeny);
+	s.mcpGatewaySessionIdleSeconds = static_cast<int>(readInteger(config, "mcp.gateway_session_idle_seconds", s.mcpGatewaySessionIdleSeconds, 1, 7 * 86400));
+	s.mcpGatewayMaxSessions = static_cast<int>(readInteger(config, "mcp.gateway_max_sessions", s.mcpGatewayMaxSessions, 1, 1000000));
 	s.disconnectPollMilliseconds = static_cast<int>(readInteger(config, "server.disconnect_poll_ms", s.disconnectPollMilliseconds, 10, 10000));
 	s.shutdownGraceSeconds = static_cast<int>(readInteger(config, "server.shutdown_grace_seconds", s.shutdownGraceSeconds, 0, 3600));
 	s.loopThreads = static_cast<int>(readInteger(config, "server.loop_threads", s.loopThreads, 0, 256));

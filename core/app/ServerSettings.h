@@ -102,6 +102,15 @@ struct ServerSettings
 		/// POST /v1/mcp/{method}.
 	std::size_t mcpMaxResponseBytes = 16 * 1024 * 1024;
 		/// Larger MCP results are answered 502 instead of being relayed.
+	bool mcpGateway = true;
+		/// /mcp, the MCP servers as one MCP server; follows
+		/// mcp.http_endpoints unless set.
+	std::vector<std::string> mcpGatewayTools{"*"};
+		/// The tools /mcp shows and calls ("server/tool" patterns).
+	std::vector<std::string> mcpGatewayDeny;
+		/// Tools /mcp hides and refuses even when mcpGatewayTools allows them.
+	int mcpGatewaySessionIdleSeconds = 3600;
+	int mcpGatewayMaxSessions = 1000;
 
 	// [app] (the Nash desktop app's dialect) and the tool loop of every dialect
 	bool appEnabled = false;

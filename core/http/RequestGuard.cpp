@@ -113,7 +113,10 @@ void RequestGuard::admit(const Poco::Net::HTTPServerRequest& request, Poco::Net:
 	if (request.has("Origin"))
 	{
 		std::string origin = request.get("Origin");
-		if (!originAllowed(origin, settings))
+		// A page of this very server (same scheme, host and port as the
+		// Host the guard just accepted) is no cross-origin caller.
+		bool sameOrigin = Poco::icompare(Poco::trim(origin), "http://" + host) == 0;
+		if (!sameOrigin && !originAllowed(origin, settings))
 			refuse(Metrics::Refusal::Origin, 403, "Requests from origin '" + origin + "' are not allowed; add it to server.cors_origins to allow them");
 		// Sandboxed frames of any web page send "Origin: null" too; the
 		// desktop app that needs it is an Electron page. A heuristic

@@ -20,6 +20,7 @@
 #include "Poco/Net/HTTPServerRequest.h"
 #include "Poco/URI.h"
 #ifdef NASH_WITH_MCP
+#include "core/api/mcp/McpEndpointHandler.h"
 #include "core/api/nash/McpHandler.h"
 #endif
 
@@ -68,6 +69,7 @@ std::string RequestRouter::dialectOf(const std::string& pattern)
 	if (pattern == "/v1/chat/completions") return "openai";
 	if (pattern.compare(0, 12, "/v1/messages") == 0) return "anthropic";
 	if (pattern == "/v1/chat/token_info") return "app";
+	if (pattern == "/mcp") return "mcp";
 	// The app's chat turns come on the original's route; their handler says so.
 	if (pattern == "/v1/chat/completions/stream" || pattern == "/v1/chat/summarize" || pattern.compare(0, 8, "/v1/mcp/") == 0) return "nash";
 	return std::string();
@@ -146,6 +148,12 @@ std::vector<RequestRouter::Route> RequestRouter::standardRoutes()
 	routes.push_back({"POST", "/v1/mcp/{}", [](ServerContext& context, const std::string& method) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new McpHandler(context, method));
 	}});
+	for (const char* method: {"POST", "GET", "DELETE"})
+	{
+		routes.push_back({method, "/mcp", [](ServerContext& context, const std::string&) {
+			return static_cast<Poco::Net::HTTPRequestHandler*>(new McpEndpointHandler(context));
+		}});
+	}
 #endif
 	routes.push_back({"GET", "/v1/models", [](ServerContext& context, const std::string&) {
 		return static_cast<Poco::Net::HTTPRequestHandler*>(new ModelsHandler(context));

@@ -236,7 +236,7 @@ std::shared_ptr<McpSession> McpClient::connectOnce(const CancellationToken* canc
 		session = std::make_shared<McpSession>(name(), *_transport,
 			[this](const std::string& method, const Poco::JSON::Object::Ptr& params) { notificationReceived(method, params); },
 			[this, self](const std::string& reason) { sessionClosed(*self, reason); },
-			_settings.elicitation);
+			_settings.elicitation, _events.load());
 		*self = session.get();
 		{
 			std::lock_guard<std::mutex> lock(_mutex);
@@ -580,6 +580,16 @@ Poco::JSON::Array::Ptr McpClient::listResourceTemplates(const CancellationToken*
 
 Poco::JSON::Object::Ptr McpClient::callTool(const std::string& toolName, const Poco::JSON::Object::Ptr& arguments, const CancellationToken* cancel)
 {
+	Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
+	params->set("name", toolName);
+	params->set("arguments", arguments ? arguments : Poco::JSON::Object::Ptr(new Poco::JSON::Object));
+	return callTool(params, cancel);
+}
+
+
+Poco::JSON::Object::Ptr McpClient::callTool(const Poco::JSON::Object::Ptr& params, const CancellationToken* cancel)
+{
+	std::string toolName = params->optValue<std::string>("name", "");
 	McpObserver* observer = _observer.load();
 	std::string label = "other";
 	if (observer)
@@ -590,9 +600,6 @@ Poco::JSON::Object::Ptr McpClient::callTool(const std::string& toolName, const P
 		std::lock_guard<std::mutex> lock(_mutex);
 		if (_listedTools.count(toolName)) label = toolName;
 	}
-	Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
-	params->set("name", toolName);
-	params->set("arguments", arguments ? arguments : Poco::JSON::Object::Ptr(new Poco::JSON::Object));
 	Poco::JSON::Object::Ptr result;
 	try
 	{
@@ -612,6 +619,13 @@ Poco::JSON::Object::Ptr McpClient::callTool(const std::string& toolName, const P
 		observer->mcpToolCall(name(), label, failed ? "tool_error" : "ok");
 	}
 	return result;
+}
+
+
+Poco::JSON::Object::Ptr McpClient::forward(const std::string& method, const Poco::JSON::Object::Ptr& params, const std::string& capability, const CancellationToken* cancel)
+{
+	if (method == "tools/call") return callTool(params, cancel);
+	return resultObject(method, request(method, params, capability, _settings.requestTimeout, cancel));
 }
 
 
@@ -638,7 +652,20 @@ void McpClient::ping(const CancellationToken* cancel)
 }
 
 
+void McpClient::setServerEvents(McpServerEvents* events)
+{
+	_events.store(events);
+}
+
+
 void McpClient::notificationReceived(const std::string& method, const Poco::JSON::Object::Ptr& params)
+{
+	handleNotification(method, params);
+	if (McpServerEvents* events = _events.load()) events->serverNotification(name(), method, params);
+}
+
+
+void McpClient::handleNotification(const std::string& method, const Poco::JSON::Object::Ptr& params)
 {
 	if (method == "notifications/tools/list_changed")
 	{

@@ -12,6 +12,7 @@
 
 
 #include "McpObserver.h"
+#include "McpServerEvents.h"
 #include "McpServerSettings.h"
 #include "McpSession.h"
 #include "Nash/CancellationToken.h"
@@ -74,6 +75,11 @@ public:
 		/// default) reports nothing. May be called at any time; observer
 		/// must outlive its use by this client.
 
+	void setServerEvents(McpServerEvents* events);
+		/// Who hears the server's notifications and is offered its requests
+		/// (the MCP gateway); null (the default): nobody. Set it before the
+		/// first connection: the capabilities it relays are declared then.
+
 	static const std::vector<std::string>& supportedProtocolVersions();
 		/// Newest first; the first is the one we offer.
 
@@ -111,6 +117,16 @@ public:
 		/// tools/call with the tool timeout. Returns the CallToolResult, with
 		/// "isError": false added when the server left it out.
 
+	Poco::JSON::Object::Ptr callTool(const Poco::JSON::Object::Ptr& params, const CancellationToken* cancel);
+		/// tools/call with params as the caller wrote them ("name",
+		/// "arguments", "_meta" ...).
+
+	Poco::JSON::Object::Ptr forward(const std::string& method, const Poco::JSON::Object::Ptr& params, const std::string& capability, const CancellationToken* cancel);
+		/// Any request with params passed on untouched (the MCP gateway's):
+		/// tools/call as callTool(params), others with the request timeout.
+		/// A non-empty capability the server did not declare is McpError 501
+		/// without asking it.
+
 	Poco::Dynamic::Var getPrompt(const std::string& name, const Poco::JSON::Object::Ptr& arguments, const CancellationToken* cancel);
 	Poco::Dynamic::Var readResource(const std::string& uri, const CancellationToken* cancel);
 	void ping(const CancellationToken* cancel);
@@ -145,6 +161,8 @@ private:
 		/// result as an object, which every MCP result is; McpError 502
 		/// (McpError::invalidAnswer()) when it is none.
 	void notificationReceived(const std::string& method, const Poco::JSON::Object::Ptr& params);
+	void handleNotification(const std::string& method, const Poco::JSON::Object::Ptr& params);
+		/// What the client itself does with a notification (caches, log).
 	void sessionClosed(const McpSession* session, const std::string& reason);
 	std::chrono::milliseconds backoff(int failures) const;
 	void wake();
@@ -179,6 +197,7 @@ private:
 		// The names of the last complete tools/list: the only tool names the
 		// observer gets. Kept over reconnects and list_changed, unlike the cache.
 	std::atomic<McpObserver*> _observer{nullptr};
+	std::atomic<McpServerEvents*> _events{nullptr};
 };
 
 

@@ -56,6 +56,12 @@ const std::string& McpError::rpcMessage() const
 }
 
 
+const Poco::Dynamic::Var& McpError::rpcData() const
+{
+	return _rpcData;
+}
+
+
 McpError McpError::badRequest(const std::string& detail)
 {
 	return McpError(400, "detail", detail);
@@ -80,12 +86,13 @@ McpError McpError::notSupported(const std::string& error)
 }
 
 
-McpError McpError::rpcFailure(const std::string& method, int code, const std::string& message)
+McpError McpError::rpcFailure(const std::string& method, int code, const std::string& message, const Poco::Dynamic::Var& data)
 {
 	McpError error(502, "error", "Error calling MCP method '" + method + "': " + std::to_string(code) + " " + message);
 	error._rpcError = true;
 	error._rpcCode = code;
 	error._rpcMessage = message;
+	error._rpcData = data;
 	return error;
 }
 

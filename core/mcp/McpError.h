@@ -12,6 +12,7 @@
 #define Nash_McpError_INCLUDED
 
 
+#include "Poco/Dynamic/Var.h"
 #include "Poco/Exception.h"
 #include <string>
 
@@ -45,6 +46,8 @@ public:
 
 	int rpcCode() const;
 	const std::string& rpcMessage() const;
+	const Poco::Dynamic::Var& rpcData() const;
+		/// The error's "data", empty when it had none.
 
 	static McpError badRequest(const std::string& detail);
 		/// 400 {"detail"}: a missing, ill-typed or unknown argument.
@@ -58,7 +61,7 @@ public:
 	static McpError notSupported(const std::string& error);
 		/// 501 {"error"}: the server did not declare the capability needed.
 
-	static McpError rpcFailure(const std::string& method, int code, const std::string& message);
+	static McpError rpcFailure(const std::string& method, int code, const std::string& message, const Poco::Dynamic::Var& data = Poco::Dynamic::Var());
 		/// 502 {"error": "Error calling MCP method '<method>': <code> <message>"}.
 
 	static McpError invalidAnswer(const std::string& serverName, const std::string& method, const std::string& problem);
@@ -88,6 +91,7 @@ private:
 	bool _rpcError = false;
 	int _rpcCode = 0;
 	std::string _rpcMessage;
+	Poco::Dynamic::Var _rpcData;
 };
 
 

@@ -155,6 +155,12 @@ void McpManager::setObserver(McpObserver* observer)
 }
 
 
+void McpManager::setServerEvents(McpServerEvents* events)
+{
+	for (auto& client: _clients) client->setServerEvents(events);
+}
+
+
 void McpManager::start()
 {
 	std::lock_guard<std::mutex> lock(_mutex);
@@ -212,6 +218,17 @@ std::vector<std::string> McpManager::serverNames() const
 	std::vector<std::string> names;
 	for (const auto& client: _clients) names.push_back(client->name());
 	return names;
+}
+
+
+std::vector<McpClient*> McpManager::enabledClients() const
+{
+	std::vector<McpClient*> clients;
+	for (const auto& client: _clients)
+	{
+		if (client->settings().enabled) clients.push_back(client.get());
+	}
+	return clients;
 }
 
 

@@ -11,6 +11,7 @@
 
 
 #include "McpObserver.h"
+#include "McpServerEvents.h"
 #include "McpServerSettings.h"
 #include "Nash/CancellationToken.h"
 #include "Nash/McpTransport.h"
@@ -67,6 +68,9 @@ public:
 		/// tool calls to observer; null reports nothing. Safe at any time;
 		/// observer must outlive the manager or be replaced before it goes.
 
+	void setServerEvents(McpServerEvents* events);
+		/// McpClient::setServerEvents() for every server; before start().
+
 	void start();
 		/// Connects every enabled server in the background and returns at
 		/// once. A call that comes before a server is ready waits for its
@@ -102,6 +106,10 @@ public:
 
 	static const std::vector<std::string>& methods();
 		/// The method names call() accepts.
+
+	std::vector<McpClient*> enabledClients() const;
+		/// The enabled servers in configuration order (the MCP gateway's
+		/// aggregate); owned by the manager, valid while it lives.
 
 private:
 	using Handler = Poco::Dynamic::Var (McpManager::*)(const Poco::JSON::Object::Ptr& args, const CancellationToken* cancel);

@@ -37,12 +37,14 @@ Poco::JSON::Object::Ptr asObject(const Poco::Dynamic::Var& value)
 } // namespace
 
 
-McpSession::McpSession(const std::string& serverName, McpTransport& transport, NotificationHandler onNotification, CloseHandler onClose, ElicitationPolicy elicitation):
+McpSession::McpSession(const std::string& serverName, McpTransport& transport, NotificationHandler onNotification, CloseHandler onClose,
+	ElicitationPolicy elicitation, McpServerEvents* events):
 	_serverName(serverName),
 	_transport(transport),
 	_onNotification(std::move(onNotification)),
 	_onClose(std::move(onClose)),
 	_elicitation(elicitation),
+	_events(events),
 	_logger(Poco::Logger::get("Nash.Mcp." + serverName))
 {
 }
@@ -53,6 +55,14 @@ Poco::JSON::Object::Ptr McpSession::clientCapabilities(const std::string& protoc
 	Poco::JSON::Object::Ptr capabilities = new Poco::JSON::Object;
 	Poco::JSON::Object::Ptr elicitation = McpElicitation::capability(_elicitation, protocolVersion);
 	if (elicitation) capabilities->set("elicitation", elicitation);
+	if (_events)
+	{
+		Poco::JSON::Object::Ptr relayed = _events->relayedCapabilities();
+		if (relayed)
+		{
+			for (const auto& member: *relayed) capabilities->set(member.first, member.second);
+		}
+	}
 	return capabilities;
 }
 
@@ -386,7 +396,8 @@ void McpSession::handleResponse(const Poco::JSON::Object::Ptr& message)
 			{
 			}
 			std::string text = error->has("message") ? error->get("message").convert<std::string>() : std::string("(no message)");
-			pending->error.reset(new McpError(McpError::rpcFailure(pending->method, code, text)));
+			Poco::Dynamic::Var data = error->has("data") ? error->get("data") : Poco::Dynamic::Var();
+			pending->error.reset(new McpError(McpError::rpcFailure(pending->method, code, text, data)));
 		}
 		else if (message->has("error"))
 		{
@@ -433,9 +444,35 @@ std::string McpSession::keyOfIdText(const std::string& id)
 void McpSession::handleServerRequest(const Poco::JSON::Object::Ptr& message)
 {
 	std::string method = message->optValue<std::string>("method", "");
+	Poco::Dynamic::Var id = message->get("id");
+	if (_events && method != "ping")
+	{
+		std::weak_ptr<McpSession> weak = weak_from_this();
+		std::string server = _serverName;
+		auto reply = [weak, id, method](const Poco::JSON::Object::Ptr& answer)
+		{
+			std::shared_ptr<McpSession> session = weak.lock();
+			if (!session || !answer) return;
+			Poco::JSON::Object::Ptr response = new Poco::JSON::Object;
+			response->set("jsonrpc", "2.0");
+			response->set("id", id);
+			if (answer->has("error")) response->set("error", answer->get("error"));
+			else response->set("result", answer->has("result") ? answer->get("result") : Poco::Dynamic::Var(Poco::JSON::Object::Ptr(new Poco::JSON::Object)));
+			try
+			{
+				session->sendIfOpen(response);
+			}
+			catch (Poco::Exception& exc)
+			{
+				session->_logger.debug("Could not answer the server's '%s': %s", method, exc.displayText());
+			}
+		};
+		Poco::JSON::Object::Ptr params = message->getObject("params");
+		if (_events->serverRequest(server, method, params ? params : Poco::JSON::Object::Ptr(new Poco::JSON::Object), reply)) return;
+	}
 	Poco::JSON::Object::Ptr reply = new Poco::JSON::Object;
 	reply->set("jsonrpc", "2.0");
-	reply->set("id", message->get("id"));
+	reply->set("id", id);
 	if (method == "ping")
 	{
 		reply->set("result", Poco::JSON::Object::Ptr(new Poco::JSON::Object));
@@ -444,10 +481,18 @@ void McpSession::handleServerRequest(const Poco::JSON::Object::Ptr& message)
 	{
 		reply->set("result", elicit(message->getObject("params")));
 	}
+	else if (method == "elicitation/create" && _events)
+	{
+		// Declared for a client of the gateway, but none is there to ask.
+		Poco::JSON::Object::Ptr declined = new Poco::JSON::Object;
+		declined->set("action", "decline");
+		reply->set("result", declined);
+	}
 	else
 	{
-		// Roots and sampling are never declared, elicitation only with a
-		// policy: a request for anything else is one we do not offer.
+		// Roots are never declared, sampling only for the gateway's
+		// clients, elicitation with a policy or for them: a request for
+		// anything else (or with nobody to ask) gets this.
 		_logger.information("MCP server '%s' asked for '%s', which this client does not offer", _serverName, method);
 		Poco::JSON::Object::Ptr error = new Poco::JSON::Object;
 		error->set("code", -32601);

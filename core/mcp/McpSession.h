@@ -13,6 +13,7 @@
 
 #include "McpElicitation.h"
 #include "McpError.h"
+#include "McpServerEvents.h"
 #include "Nash/CancellationToken.h"
 #include "Nash/McpTransport.h"
 #include "Poco/Dynamic/Var.h"
@@ -33,7 +34,7 @@
 namespace Nash {
 
 
-class McpSession: public McpTransportListener
+class McpSession: public McpTransportListener, public std::enable_shared_from_this<McpSession>
 	/// The JSON-RPC side of one connection to an MCP server. It is the
 	/// transport's listener: it routes answers to the waiting request,
 	/// answers the server's own requests (ping; elicitation/create under
@@ -53,7 +54,10 @@ public:
 		/// server gone (not for close()).
 
 	McpSession(const std::string& serverName, McpTransport& transport, NotificationHandler onNotification, CloseHandler onClose,
-		ElicitationPolicy elicitation = ElicitationPolicy::None);
+		ElicitationPolicy elicitation = ElicitationPolicy::None, McpServerEvents* events = nullptr);
+		/// events, when given, is offered the server's requests first (and
+		/// must outlive the session). Create the session with
+		/// std::make_shared: a relayed answer holds it weakly.
 	~McpSession() override;
 
 	Poco::JSON::Object::Ptr clientCapabilities(const std::string& protocolVersion) const;
@@ -124,6 +128,7 @@ private:
 	NotificationHandler _onNotification;
 	CloseHandler _onClose;
 	ElicitationPolicy _elicitation;
+	McpServerEvents* _events;
 	Poco::Logger& _logger;
 
 	mutable std::shared_mutex _sendMutex;

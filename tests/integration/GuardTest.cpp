@@ -76,6 +76,10 @@ public:
 		result = client.request("POST", "/v1/chat/completions/stream", chatBody, "application/json", {{"Origin", "http://localhost:3000"}});
 		CPPUNIT_ASSERT_EQUAL(200, result.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("http://localhost:3000"), result.headers.get("Access-Control-Allow-Origin"));
+		// A page of the server itself: its origin is the Host it calls.
+		std::string own = "127.0.0.1:" + std::to_string(server.port());
+		CPPUNIT_ASSERT_EQUAL(200, client.request("POST", "/v1/chat/completions/stream", chatBody, "application/json", {{"Host", own}, {"Origin", "http://" + own}}).status);
+		CPPUNIT_ASSERT_EQUAL(403, client.request("POST", "/v1/chat/completions/stream", chatBody, "application/json", {{"Host", own}, {"Origin", "http://127.0.0.1:1"}}).status);
 		result = client.request("OPTIONS", "/v1/chat/completions/stream", "", "",
 			{{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "POST"}, {"Access-Control-Request-Headers", "content-type"}});
 		CPPUNIT_ASSERT_EQUAL(204, result.status);

@@ -92,18 +92,29 @@ HttpResult HttpTestClient::request(const std::string& method, const std::string&
 
 std::unique_ptr<EventStream> HttpTestClient::openStream(const std::string& path, const std::string& body)
 {
+	return openStream("POST", path, body, {});
+}
+
+
+std::unique_ptr<EventStream> HttpTestClient::openStream(const std::string& method, const std::string& path, const std::string& body,
+	const std::vector<std::pair<std::string, std::string>>& headers)
+{
 	std::unique_ptr<Poco::Net::HTTPClientSession> session(new Poco::Net::HTTPClientSession("127.0.0.1", static_cast<Poco::UInt16>(_port)));
 	session->setTimeout(Poco::Timespan(30, 0));
-	Poco::Net::HTTPRequest req("POST", path, Poco::Net::HTTPMessage::HTTP_1_1);
-	req.setContentType("application/json");
-	req.setContentLength(static_cast<std::streamsize>(body.size()));
+	Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+	if (method != "GET")
+	{
+		req.setContentType("application/json");
+		req.setContentLength(static_cast<std::streamsize>(body.size()));
+	}
+	for (const auto& header: headers) req.set(header.first, header.second);
 	session->sendRequest(req) << body;
 	Poco::Net::HTTPResponse resp;
 	std::istream& in = session->receiveResponse(resp);
-	Poco::Net::NameValueCollection headers;
-	for (const auto& header: resp) headers.add(header.first, header.second);
+	Poco::Net::NameValueCollection received;
+	for (const auto& header: resp) received.add(header.first, header.second);
 	int status = resp.getStatus();
-	return std::unique_ptr<EventStream>(new EventStream(std::move(session), status, std::move(headers), in));
+	return std::unique_ptr<EventStream>(new EventStream(std::move(session), status, std::move(received), in));
 }
 
 

@@ -63,6 +63,8 @@ public:
 	HttpResult request(const std::string& method, const std::string& path, const std::string& body, const std::string& contentType, const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 	std::unique_ptr<EventStream> openStream(const std::string& path, const std::string& body);
+	std::unique_ptr<EventStream> openStream(const std::string& method, const std::string& path, const std::string& body,
+		const std::vector<std::pair<std::string, std::string>>& headers);
 		/// Posts body and returns the response for reading as it arrives.
 
 	std::string raw(const std::string& requestText, int timeoutMs = 10000);

@@ -59,6 +59,11 @@ export function loadSdk(name) {
   return createRequire(join(sdkDir, 'package.json'))(name);
 }
 
+// The file a specifier names inside the install folder.
+export function resolveInSdk(specifier) {
+  return createRequire(join(sdkDir, 'package.json')).resolve(specifier);
+}
+
 function requiredEnv(name) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set (see the top of harness.mjs)`);
@@ -233,13 +238,14 @@ export function recordingFetch(answers) {
 
 export class Gateway {
   // `token`: the server requires it (Authorization: Bearer, or x-api-key).
-  static async start({ token } = {}) {
+  // `moreIni`: sections appended to the generated configuration.
+  static async start({ token, moreIni = '' } = {}) {
     const gateway = new Gateway();
-    await gateway.#start(token);
+    await gateway.#start(token, moreIni);
     return gateway;
   }
 
-  async #start(token) {
+  async #start(token, moreIni) {
     this.dir = mkdtempSync(join(tmpdir(), 'nash-sdk-'));
     folders.add(this.dir);
     this.answers = [];
@@ -250,7 +256,7 @@ export class Gateway {
     this.upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
 
     const ini = join(this.dir, 'llm_server.ini');
-    writeFileSync(ini, iniText(this.upstreamUrl, requiredEnv('NASH_PLUGIN_DIR'), token));
+    writeFileSync(ini, iniText(this.upstreamUrl, requiredEnv('NASH_PLUGIN_DIR'), token) + moreIni);
     const serverPortFile = join(this.dir, 'server.port');
     this.server = new Child('llm_server', requiredEnv('NASH_SERVER_BINARY'),
       [`--config=${ini}`, '--port=0', `--port-file=${serverPortFile}`], this.dir);
