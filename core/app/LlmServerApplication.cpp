@@ -44,6 +44,7 @@
 #include "core/mcp/McpServerSettings.h"
 #include "core/mcp/gateway/McpGateway.h"
 #include "core/mcp/gateway/McpGatewaySessions.h"
+#include "core/mcp/gateway/McpStdioServer.h"
 #include "core/chat/ToolPolicy.h"
 #endif
 
@@ -135,6 +136,9 @@ void LlmServerApplication::defineOptions(Poco::Util::OptionSet& options)
 	options.addOption(Option("mcp-config", "", "Add the MCP servers of FILE, a JSON file of the form {\"mcpServers\": {...}}.")
 		.required(false).repeatable(false).argument("FILE")
 		.callback(OptionCallback<LlmServerApplication>(this, &LlmServerApplication::handleOverride)));
+	options.addOption(Option("mcp-stdio", "", "Serve the MCP servers as one MCP server on standard input and output instead of HTTP (for a desktop client's mcpServers entry).")
+		.required(false).repeatable(false)
+		.callback(OptionCallback<LlmServerApplication>(this, &LlmServerApplication::handleOverride)));
 }
 
 
@@ -172,6 +176,7 @@ void LlmServerApplication::handleOverride(const std::string& name, const std::st
 	else if (name == "host") _overrides->setString("server.host", value);
 	else if (name == "port-file") _overrides->setString("server.port_file", value);
 	else if (name == "exit-with-parent") _exitWithParent = true;
+	else if (name == "mcp-stdio") _mcpStdio = true;
 	else if (name == "mcp-config") _overrides->setString("mcp_config.file", Poco::Path(value).absolute().toString());
 }
 
@@ -318,15 +323,31 @@ int LlmServerApplication::main(const ArgVec&)
 	if (mcp && metrics) mcp->setObserver(&metrics->mcp());
 	// /mcp: it must hear the servers from their first connection on, which
 	// declares what it relays (sampling, elicitation).
-	if (mcp && settings.mcpGateway)
+	if (mcp && (settings.mcpGateway || _mcpStdio))
 	{
-		gateway.reset(new McpGateway(*mcp, ToolPolicy::parse(settings.mcpGatewayTools), ToolPolicy::parse(settings.mcpGatewayDeny), NASH_SERVER_VERSION));
+		McpGatewayPolicy policy(ToolPolicy::parse(settings.mcpGatewayTools), ToolPolicy::parse(settings.mcpGatewayDeny));
+		for (const auto& access: settings.mcpAccess)
+			policy.restrict(access.token, access.name, ToolPolicy::parse(access.tools), ToolPolicy::parse(access.deny));
+		gateway.reset(new McpGateway(*mcp, policy, NASH_SERVER_VERSION));
 		McpGateway* routing = gateway.get();
 		gatewaySessions.reset(new McpGatewaySessions(std::chrono::seconds(settings.mcpGatewaySessionIdleSeconds),
 			static_cast<std::size_t>(settings.mcpGatewayMaxSessions), [routing](const std::string& id) { routing->forget(id); }));
 		mcp->setServerEvents(gateway.get());
 	}
 	if (mcp) mcp->start();
+	if (_mcpStdio)
+	{
+		if (!gateway)
+		{
+			log.fatal("--mcp-stdio: no MCP servers are configured");
+			return Application::EXIT_CONFIG;
+		}
+		// Standard output carries the protocol; the log goes to standard error.
+		log.information("nash-llm-server %s serving its MCP servers on standard input and output", std::string(NASH_SERVER_VERSION));
+		McpStdioServer(*gateway, std::cin, std::cout, settings.maxBodyBytes).run();
+		mcp->stop();
+		return Application::EXIT_OK;
+	}
 	McpManager* mcpManager = mcp.get();
 #else
 	McpManager* mcpManager = nullptr;

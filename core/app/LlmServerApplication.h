@@ -44,6 +44,7 @@ private:
 
 	bool _helpRequested = false;
 	bool _exitWithParent = false;
+	bool _mcpStdio = false;
 	std::string _configFile;
 	std::string _configError;
 	Poco::AutoPtr<Poco::Util::MapConfiguration> _overrides;

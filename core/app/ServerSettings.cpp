@@ -161,6 +161,24 @@ ServerSettings ServerSettings::fromConfig(const Poco::Util::AbstractConfiguratio
 			throw Poco::InvalidArgumentException("An auth token is shorter than 16 characters; use long random tokens (auth.tokens, auth.tokens_file)");
 	}
 
+	Poco::Util::AbstractConfiguration::Keys accessNames;
+	config.keys("mcp_access", accessNames);
+	for (const auto& name: accessNames)
+	{
+		std::string prefix = "mcp_access." + name;
+		McpAccessSettings access;
+		access.name = name;
+		access.token = Poco::trim(readString(config, prefix + ".token", ""));
+		// Without it a client could not present the token at all.
+		if (std::find(s.authTokens.begin(), s.authTokens.end(), access.token) == s.authTokens.end())
+			throw Poco::InvalidArgumentException("Configuration key '" + prefix + ".token' must be one of auth.tokens (or of auth.tokens_file)");
+		access.tools = config.hasProperty(prefix + ".tools") ? readList(config, prefix + ".tools") : std::vector<std::string>{"*"};
+		access.deny = readList(config, prefix + ".deny");
+		ToolPolicy::parse(access.tools);
+		ToolPolicy::parse(access.deny);
+		s.mcpAccess.push_back(access);
+	}
+
 	s.defaultModel = Poco::trim(readString(config, "chat.default_model", s.defaultModel));
 	s.defaultBackend = Poco::trim(readString(config, "chat.default_backend", s.defaultBackend));
 	for (const auto& entry: readList(config, "chat.aliases"))

@@ -26,6 +26,16 @@ struct BackendSettings
 };
 
 
+struct McpAccessSettings
+	/// [mcp_access.<name>]: what the holder of one token may use of /mcp.
+{
+	std::string name;
+	std::string token;
+	std::vector<std::string> tools;
+	std::vector<std::string> deny;
+};
+
+
 struct ServerSettings
 	/// Everything the server reads from its configuration, read once at start
 	/// (with the built-in defaults) so that no code deeper down reaches back
@@ -111,6 +121,7 @@ struct ServerSettings
 		/// Tools /mcp hides and refuses even when mcpGatewayTools allows them.
 	int mcpGatewaySessionIdleSeconds = 3600;
 	int mcpGatewayMaxSessions = 1000;
+	std::vector<McpAccessSettings> mcpAccess;
 
 	// [app] (the Nash desktop app's dialect) and the tool loop of every dialect
 	bool appEnabled = false;

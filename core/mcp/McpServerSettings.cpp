@@ -4,7 +4,7 @@
 
 
 #include "McpServerSettings.h"
-#include "Poco/Environment.h"
+#include "EnvironmentExpansion.h"
 #include "Poco/Exception.h"
 #include "Poco/FileStream.h"
 #include "Poco/File.h"
@@ -124,30 +124,7 @@ McpServerSettings McpServerSettings::stdioServer(const std::string& name, const 
 
 std::string McpServerSettings::expandEnvironment(const std::string& value)
 {
-	std::string result;
-	std::string::size_type pos = 0;
-	while (pos < value.size())
-	{
-		if (value.compare(pos, 3, "$${") == 0)
-		{
-			result += "${";
-			pos += 3;
-			continue;
-		}
-		if (value.compare(pos, 2, "${") == 0)
-		{
-			std::string::size_type end = value.find('}', pos + 2);
-			if (end != std::string::npos)
-			{
-				std::string name = value.substr(pos + 2, end - pos - 2);
-				result += Poco::Environment::get(name, "");
-				pos = end + 1;
-				continue;
-			}
-		}
-		result += value[pos++];
-	}
-	return result;
+	return EnvironmentExpansion::expand(value);
 }
 
 

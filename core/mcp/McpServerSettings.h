@@ -106,7 +106,8 @@ struct McpServerSettings
 
 	static std::string expandEnvironment(const std::string& value);
 		/// Replaces every ${NAME} in value with the environment variable NAME
-		/// (empty when it is not set). "$${" stays a literal "${".
+		/// (empty when it is not set). "$${" stays a literal "${". The same
+		/// as EnvironmentExpansion::expand(), which the plugins use.
 
 	static std::vector<std::string> splitCommandLine(const std::string& line);
 		/// Splits one line into arguments at blanks; single and double quotes

@@ -189,6 +189,14 @@ std::string McpEndpointHandler::credentialOf(const Poco::Net::HTTPServerRequest&
 }
 
 
+std::string McpEndpointHandler::tokenOf(const Poco::Net::HTTPServerRequest& request)
+{
+	std::string authorization = Poco::trim(request.get("Authorization", ""));
+	if (authorization.size() > 7 && Poco::icompare(authorization.substr(0, 7), "bearer ") == 0) return Poco::trim(authorization.substr(7));
+	return Poco::trim(request.get("x-api-key", ""));
+}
+
+
 void McpEndpointHandler::end(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, AccessLog::Entry& entry)
 {
 	std::string id = request.get("Mcp-Session-Id", "");
@@ -240,6 +248,7 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 		if (messages.size() > 1) throw HttpError(400, "initialize must be sent alone, not in a batch", "error");
 		session = context().mcpSessions->create(owner);
 		session->caller.key = session->id;
+		session->caller.token = tokenOf(request);
 	}
 	else
 	{

@@ -53,6 +53,8 @@ private:
 		/// sends for the client while it runs, then the response.
 	void sendRpc(Poco::Net::HTTPServerResponse& response, int status, const Poco::Dynamic::Var& body, AccessLog::Entry& entry);
 	static std::string credentialOf(const Poco::Net::HTTPServerRequest& request);
+	static std::string tokenOf(const Poco::Net::HTTPServerRequest& request);
+		/// The token of Authorization: Bearer, or of x-api-key.
 	static void checkProtocolVersion(const Poco::Net::HTTPServerRequest& request);
 };
 

@@ -69,10 +69,9 @@ const KindInfo& infoOf(int kind)
 } // namespace
 
 
-McpGateway::McpGateway(McpManager& manager, ToolPolicy allowed, ToolPolicy denied, std::string version):
+McpGateway::McpGateway(McpManager& manager, McpGatewayPolicy policy, std::string version):
 	_manager(manager),
-	_allowed(std::move(allowed)),
-	_denied(std::move(denied)),
+	_policy(std::move(policy)),
 	_version(std::move(version)),
 	_logger(Poco::Logger::get("Nash.McpGateway"))
 {
@@ -172,14 +171,14 @@ Poco::Dynamic::Var McpGateway::dispatch(const std::string& method, const Poco::J
 {
 	if (method == "initialize") return initialize(params, caller);
 	if (method == "ping") return Poco::JSON::Object::Ptr(new Poco::JSON::Object);
-	if (method == "tools/list") return listPage(Kind::Tools, params, cancel);
-	if (method == "prompts/list") return listPage(Kind::Prompts, params, cancel);
-	if (method == "resources/list") return listPage(Kind::Resources, params, cancel);
-	if (method == "resources/templates/list") return listPage(Kind::Templates, params, cancel);
+	if (method == "tools/list") return listPage(Kind::Tools, params, caller, cancel);
+	if (method == "prompts/list") return listPage(Kind::Prompts, params, caller, cancel);
+	if (method == "resources/list") return listPage(Kind::Resources, params, caller, cancel);
+	if (method == "resources/templates/list") return listPage(Kind::Templates, params, caller, cancel);
 	if (method == "tools/call") return callNamed(Kind::Tools, method, params, caller, cancel, sink);
 	if (method == "prompts/get") return callNamed(Kind::Prompts, method, params, caller, cancel, sink);
 	if (method == "resources/read") return readResource(params, caller, cancel, sink);
-	if (method == "completion/complete") return complete(params, cancel);
+	if (method == "completion/complete") return complete(params, caller, cancel);
 	if (method == "logging/setLevel") return setLevel(params, cancel);
 	if (method == "resources/subscribe") return subscribe(params, caller, true, cancel);
 	if (method == "resources/unsubscribe") return subscribe(params, caller, false, cancel);
@@ -246,7 +245,7 @@ Poco::JSON::Object::Ptr McpGateway::copyOf(const Poco::JSON::Object::Ptr& object
 }
 
 
-std::vector<McpGateway::Item> McpGateway::catalog(Kind kind, const CancellationToken& cancel)
+std::vector<McpGateway::Item> McpGateway::catalog(Kind kind, const Caller& caller, const CancellationToken& cancel)
 {
 	const KindInfo& info = infoOf(static_cast<int>(kind));
 	bool named = kind == Kind::Tools || kind == Kind::Prompts;
@@ -279,7 +278,7 @@ std::vector<McpGateway::Item> McpGateway::catalog(Kind kind, const CancellationT
 			Poco::JSON::Object::Ptr object = list->getObject(static_cast<unsigned>(i));
 			if (!object || !object->has(info.nameKey)) continue;
 			std::string name = object->get(info.nameKey).convert<std::string>();
-			if (kind == Kind::Tools && !(_allowed.allows(client->name(), name) && !_denied.allows(client->name(), name))) continue;
+			if (kind == Kind::Tools && !_policy.allows(caller.token, client->name(), name)) continue;
 			items.push_back(Item{client, name, object});
 			if (named) ++owners[name];
 		}
@@ -297,7 +296,7 @@ std::vector<McpGateway::Item> McpGateway::catalog(Kind kind, const CancellationT
 }
 
 
-Poco::JSON::Object::Ptr McpGateway::listPage(Kind kind, const Poco::JSON::Object::Ptr& params, const CancellationToken& cancel)
+Poco::JSON::Object::Ptr McpGateway::listPage(Kind kind, const Poco::JSON::Object::Ptr& params, const Caller& caller, const CancellationToken& cancel)
 {
 	std::size_t offset = 0;
 	if (params->has("cursor") && !params->get("cursor").isEmpty())
@@ -308,7 +307,7 @@ Poco::JSON::Object::Ptr McpGateway::listPage(Kind kind, const Poco::JSON::Object
 			throw McpError::badRequest("Invalid cursor: '" + cursor + "'");
 		offset = static_cast<std::size_t>(parsed);
 	}
-	std::vector<Item> items = catalog(kind, cancel);
+	std::vector<Item> items = catalog(kind, caller, cancel);
 	if (offset > items.size()) throw McpError::badRequest("Invalid cursor: the list is shorter now");
 	Poco::JSON::Array::Ptr page = new Poco::JSON::Array;
 	std::size_t end = std::min(items.size(), offset + static_cast<std::size_t>(PAGE_SIZE));
@@ -320,10 +319,10 @@ Poco::JSON::Object::Ptr McpGateway::listPage(Kind kind, const Poco::JSON::Object
 }
 
 
-McpGateway::Item McpGateway::resolve(Kind kind, const std::string& name, const CancellationToken& cancel)
+McpGateway::Item McpGateway::resolve(Kind kind, const std::string& name, const Caller& caller, const CancellationToken& cancel)
 {
 	const KindInfo& info = infoOf(static_cast<int>(kind));
-	std::vector<Item> items = catalog(kind, cancel);
+	std::vector<Item> items = catalog(kind, caller, cancel);
 	for (const auto& item: items)
 	{
 		if (item.object->get(info.nameKey).convert<std::string>() == name) return item;
@@ -341,12 +340,16 @@ McpGateway::Item McpGateway::resolve(Kind kind, const std::string& name, const C
 Poco::JSON::Object::Ptr McpGateway::callNamed(Kind kind, const std::string& method, const Poco::JSON::Object::Ptr& params, Caller& caller, const CancellationToken& cancel, Sink* sink)
 {
 	std::string name = stringParam(params, "name");
-	Item item = resolve(kind, name, cancel);
+	Item item = resolve(kind, name, caller, cancel);
 	Poco::JSON::Object::Ptr forwarded = copyOf(params);
 	forwarded->set("name", item.name);
 	// Who called what, never with what: arguments may hold anything.
 	if (kind == Kind::Tools)
-		_logger.information("%s calls tool '%s' of MCP server '%s'", caller.identity.empty() ? std::string("a client") : caller.identity, item.name, item.client->name());
+	{
+		std::string who = _policy.nameOf(caller.token);
+		if (who.empty()) who = caller.identity.empty() ? std::string("a client") : caller.identity;
+		_logger.information("%s calls tool '%s' of MCP server '%s'", who, item.name, item.client->name());
+	}
 	return forwardCall(*item.client, method, forwarded, infoOf(static_cast<int>(kind)).capability, caller, cancel, sink);
 }
 
@@ -387,13 +390,13 @@ bool McpGateway::templateMatches(const std::string& uriTemplate, const std::stri
 }
 
 
-McpClient* McpGateway::ownerOfUri(const std::string& uri, const CancellationToken& cancel)
+McpClient* McpGateway::ownerOfUri(const std::string& uri, const Caller& caller, const CancellationToken& cancel)
 {
-	for (const auto& item: catalog(Kind::Resources, cancel))
+	for (const auto& item: catalog(Kind::Resources, caller, cancel))
 	{
 		if (item.name == uri) return item.client;
 	}
-	for (const auto& item: catalog(Kind::Templates, cancel))
+	for (const auto& item: catalog(Kind::Templates, caller, cancel))
 	{
 		if (templateMatches(item.name, uri)) return item.client;
 	}
@@ -404,7 +407,7 @@ McpClient* McpGateway::ownerOfUri(const std::string& uri, const CancellationToke
 Poco::JSON::Object::Ptr McpGateway::readResource(const Poco::JSON::Object::Ptr& params, const Caller& caller, const CancellationToken& cancel, Sink* sink)
 {
 	std::string uri = stringParam(params, "uri");
-	if (McpClient* owner = ownerOfUri(uri, cancel)) return forwardCall(*owner, "resources/read", params, "resources", caller, cancel, sink);
+	if (McpClient* owner = ownerOfUri(uri, caller, cancel)) return forwardCall(*owner, "resources/read", params, "resources", caller, cancel, sink);
 	// Servers may serve URIs they do not list: ask each in turn.
 	std::unique_ptr<McpError> first;
 	for (McpClient* client: _manager.enabledClients())
@@ -426,7 +429,7 @@ Poco::JSON::Object::Ptr McpGateway::readResource(const Poco::JSON::Object::Ptr& 
 }
 
 
-Poco::JSON::Object::Ptr McpGateway::complete(const Poco::JSON::Object::Ptr& params, const CancellationToken& cancel)
+Poco::JSON::Object::Ptr McpGateway::complete(const Poco::JSON::Object::Ptr& params, const Caller& caller, const CancellationToken& cancel)
 {
 	Poco::JSON::Object::Ptr ref = params->getObject("ref");
 	if (!ref) throw McpError::badRequest("params.ref must be an object");
@@ -435,7 +438,7 @@ Poco::JSON::Object::Ptr McpGateway::complete(const Poco::JSON::Object::Ptr& para
 	McpClient* owner = nullptr;
 	if (type == "ref/prompt")
 	{
-		Item item = resolve(Kind::Prompts, stringParam(ref, "name"), cancel);
+		Item item = resolve(Kind::Prompts, stringParam(ref, "name"), caller, cancel);
 		Poco::JSON::Object::Ptr renamed = copyOf(ref);
 		renamed->set("name", item.name);
 		forwarded->set("ref", renamed);
@@ -444,11 +447,11 @@ Poco::JSON::Object::Ptr McpGateway::complete(const Poco::JSON::Object::Ptr& para
 	else if (type == "ref/resource")
 	{
 		std::string uri = stringParam(ref, "uri");
-		for (const auto& item: catalog(Kind::Templates, cancel))
+		for (const auto& item: catalog(Kind::Templates, caller, cancel))
 		{
 			if (item.name == uri) owner = item.client;
 		}
-		if (!owner) owner = ownerOfUri(uri, cancel);
+		if (!owner) owner = ownerOfUri(uri, caller, cancel);
 		if (!owner) throw McpError::notFound("Unknown resource template: " + uri);
 	}
 	else
@@ -656,7 +659,7 @@ Poco::JSON::Object::Ptr McpGateway::subscribe(const Poco::JSON::Object::Ptr& par
 	std::string uri = stringParam(params, "uri");
 	if (on)
 	{
-		McpClient* owner = ownerOfUri(uri, cancel);
+		McpClient* owner = ownerOfUri(uri, caller, cancel);
 		if (!owner)
 		{
 			McpError notFound = McpError::rpcFailure("resources/subscribe", RESOURCE_NOT_FOUND, "Resource not found: " + uri);
@@ -679,13 +682,13 @@ Poco::JSON::Object::Ptr McpGateway::subscribe(const Poco::JSON::Object::Ptr& par
 			auto it = _listeners.find(caller.key);
 			if (it != _listeners.end()) it->second.subscriptions.erase(uri);
 		}
-		unsubscribeUnwanted({uri}, cancel);
+		unsubscribeUnwanted({uri}, caller, cancel);
 	}
 	return new Poco::JSON::Object;
 }
 
 
-void McpGateway::unsubscribeUnwanted(const std::vector<std::string>& uris, const CancellationToken& cancel)
+void McpGateway::unsubscribeUnwanted(const std::vector<std::string>& uris, const Caller& caller, const CancellationToken& cancel)
 {
 	for (const auto& uri: uris)
 	{
@@ -697,7 +700,7 @@ void McpGateway::unsubscribeUnwanted(const std::vector<std::string>& uris, const
 		}
 		try
 		{
-			McpClient* owner = ownerOfUri(uri, cancel);
+			McpClient* owner = ownerOfUri(uri, caller, cancel);
 			Poco::JSON::Object::Ptr params = new Poco::JSON::Object;
 			params->set("uri", uri);
 			if (owner) owner->forward("resources/unsubscribe", params, "resources", &cancel);
@@ -741,7 +744,7 @@ void McpGateway::forget(const std::string& key)
 		_listeners.erase(it);
 	}
 	CancellationToken never;
-	unsubscribeUnwanted(uris, never);
+	unsubscribeUnwanted(uris, Caller(), never);
 }
 
 

@@ -11,7 +11,7 @@
 #define Nash_McpGateway_INCLUDED
 
 
-#include "core/chat/ToolPolicy.h"
+#include "core/mcp/gateway/McpGatewayPolicy.h"
 #include "core/mcp/McpServerEvents.h"
 #include "Nash/CancellationToken.h"
 #include "Poco/JSON/Array.h"
@@ -77,6 +77,8 @@ public:
 		std::string key;
 			/// Names the client for attach() and its subscriptions (the
 			/// HTTP session's id).
+		std::string token;
+			/// The token the client presented, empty for none.
 	};
 
 	class Sink
@@ -89,10 +91,10 @@ public:
 			/// transport's thread: must not block.
 	};
 
-	McpGateway(McpManager& manager, ToolPolicy allowed, ToolPolicy denied, std::string version);
+	McpGateway(McpManager& manager, McpGatewayPolicy policy, std::string version);
+		/// A tool is seen and called only when the policy allows it to the
+		/// caller's token.
 	~McpGateway() override;
-		/// A tool is seen and called only when allowed allows it and denied
-		/// does not ("server/tool" patterns).
 
 	Poco::JSON::Object::Ptr answer(const Poco::JSON::Object::Ptr& message, Caller& caller, const CancellationToken& cancel, Sink* sink = nullptr);
 		/// The JSON-RPC response to a request; null for a notification or
@@ -175,22 +177,22 @@ private:
 
 	Poco::Dynamic::Var dispatch(const std::string& method, const Poco::JSON::Object::Ptr& params, Caller& caller, const CancellationToken& cancel, Sink* sink);
 	Poco::JSON::Object::Ptr initialize(const Poco::JSON::Object::Ptr& params, Caller& caller);
-	Poco::JSON::Object::Ptr listPage(Kind kind, const Poco::JSON::Object::Ptr& params, const CancellationToken& cancel);
+	Poco::JSON::Object::Ptr listPage(Kind kind, const Poco::JSON::Object::Ptr& params, const Caller& caller, const CancellationToken& cancel);
 	Poco::JSON::Object::Ptr callNamed(Kind kind, const std::string& method, const Poco::JSON::Object::Ptr& params, Caller& caller, const CancellationToken& cancel, Sink* sink);
 	Poco::JSON::Object::Ptr readResource(const Poco::JSON::Object::Ptr& params, const Caller& caller, const CancellationToken& cancel, Sink* sink);
-	Poco::JSON::Object::Ptr complete(const Poco::JSON::Object::Ptr& params, const CancellationToken& cancel);
+	Poco::JSON::Object::Ptr complete(const Poco::JSON::Object::Ptr& params, const Caller& caller, const CancellationToken& cancel);
 	Poco::JSON::Object::Ptr setLevel(const Poco::JSON::Object::Ptr& params, const CancellationToken& cancel);
 	Poco::JSON::Object::Ptr subscribe(const Poco::JSON::Object::Ptr& params, const Caller& caller, bool on, const CancellationToken& cancel);
-	void unsubscribeUnwanted(const std::vector<std::string>& uris, const CancellationToken& cancel);
+	void unsubscribeUnwanted(const std::vector<std::string>& uris, const Caller& caller, const CancellationToken& cancel);
 		/// resources/unsubscribe to the owners of the uris nobody subscribes
 		/// to any more.
 
-	std::vector<Item> catalog(Kind kind, const CancellationToken& cancel);
+	std::vector<Item> catalog(Kind kind, const Caller& caller, const CancellationToken& cancel);
 		/// Every item of kind the policy lets the caller see, names
 		/// qualified where two servers collide.
-	Item resolve(Kind kind, const std::string& name, const CancellationToken& cancel);
+	Item resolve(Kind kind, const std::string& name, const Caller& caller, const CancellationToken& cancel);
 		/// The item a client's name means; McpError 404 when none.
-	McpClient* ownerOfUri(const std::string& uri, const CancellationToken& cancel);
+	McpClient* ownerOfUri(const std::string& uri, const Caller& caller, const CancellationToken& cancel);
 		/// The server listing uri, or one of whose templates matches it;
 		/// null when none does.
 	static bool declared(const Caller& caller, const std::string& capability);
@@ -200,8 +202,7 @@ private:
 	static Poco::JSON::Object::Ptr rpcErrorOf(const Poco::Dynamic::Var& id, const McpError& error);
 
 	McpManager& _manager;
-	ToolPolicy _allowed;
-	ToolPolicy _denied;
+	McpGatewayPolicy _policy;
 	std::string _version;
 	Poco::Logger& _logger;
 

@@ -33,6 +33,7 @@ class McpGatewayTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPolicyHidesAndRefuses);
 	CPPUNIT_TEST(testClientCancelsARequest);
 	CPPUNIT_TEST(testSessionBelongsToItsToken);
+	CPPUNIT_TEST(testTokenSeesItsTools);
 	CPPUNIT_TEST(testBatch);
 	CPPUNIT_TEST(testSwitchedOff);
 	CPPUNIT_TEST_SUITE_END();
@@ -213,6 +214,51 @@ public:
 		CPPUNIT_ASSERT_EQUAL(404, client.request("POST", "/mcp", ping, "application/json", {{"Authorization", "Bearer token-two-y8-0123456789"}, {"Mcp-Session-Id", session}}).status);
 	}
 
+	void testTokenSeesItsTools()
+	{
+		const std::string wide = "token-wide-0123456789";
+		const std::string narrow = "token-narrow-0123456789";
+		ServerProcess server(options("", "[auth]\ntokens = " + wide + ", " + narrow + "\n"
+			"[mcp_access.reporting]\ntoken = " + narrow + "\ntools = demo/*, twin/pid\ndeny = demo/list_directory\n"));
+		server.start();
+		HttpTestClient client(server.port());
+		auto openAs = [&](const std::string& token)
+		{
+			HttpResult opened = client.request("POST", "/mcp", initialize("2025-06-18"), "application/json", {{"Authorization", "Bearer " + token}});
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(opened.body, 200, opened.status);
+			return opened.headers.get("Mcp-Session-Id");
+		};
+		auto namesAs = [&](const std::string& token, const std::string& session)
+		{
+			HttpResult listed = client.request("POST", "/mcp", "{\"jsonrpc\": \"2.0\", \"id\": 2, \"method\": \"tools/list\"}", "application/json",
+				{{"Authorization", "Bearer " + token}, {"Mcp-Session-Id", session}});
+			Poco::JSON::Array::Ptr tools = listed.json()->getObject("result")->getArray("tools");
+			std::set<std::string> names;
+			for (std::size_t i = 0; i < tools->size(); ++i) names.insert(tools->getObject(static_cast<unsigned>(i))->getValue<std::string>("name"));
+			return names;
+		};
+		std::set<std::string> all = namesAs(wide, openAs(wide));
+		CPPUNIT_ASSERT(all.count("twin__add") && all.count("demo__list_directory"));
+		std::string session = openAs(narrow);
+		std::set<std::string> some = namesAs(narrow, session);
+		// Only demo's add is left for this token: no collision, no prefix.
+		CPPUNIT_ASSERT(some.count("add") && some.count("pid"));
+		CPPUNIT_ASSERT(!some.count("twin__add") && !some.count("list_directory") && !some.count("demo__list_directory") && !some.count("twin__echo"));
+		CPPUNIT_ASSERT(some.count("echo"));
+		HttpResult refused = client.request("POST", "/mcp",
+			"{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": \"tools/call\", \"params\": {\"name\": \"twin__add\", \"arguments\": {\"a\": 1, \"b\": 1}}}",
+			"application/json", {{"Authorization", "Bearer " + narrow}, {"Mcp-Session-Id", session}});
+		CPPUNIT_ASSERT_EQUAL(-32602, refused.json()->getObject("error")->getValue<int>("code"));
+		CPPUNIT_ASSERT(call(client, session, "add", "{\"a\": 1, \"b\": 1}", "4", narrow)->has("result"));
+		CPPUNIT_ASSERT(server.waitForOutput("reporting calls tool 'add' of MCP server 'demo'"));
+
+		// A token that is not one of auth.tokens cannot be given lists.
+		ServerProcess wrong(options("", "[mcp_access.ghost]\ntoken = not-a-configured-token-123\n"));
+		wrong.launch();
+		CPPUNIT_ASSERT_EQUAL(78, wrong.waitForExit(20000));
+		CPPUNIT_ASSERT(wrong.output().find("mcp_access.ghost.token") != std::string::npos);
+	}
+
 	void testBatch()
 	{
 		ServerProcess server(options(""));
@@ -262,10 +308,11 @@ private:
 			"\", \"capabilities\": {}, \"clientInfo\": {\"name\": \"gateway-test\", \"version\": \"1\"}}}";
 	}
 
-	static HttpResult post(HttpTestClient& client, const std::string& session, const std::string& body)
+	static HttpResult post(HttpTestClient& client, const std::string& session, const std::string& body, const std::string& token = std::string())
 	{
 		std::vector<std::pair<std::string, std::string>> headers{{"Accept", "application/json, text/event-stream"}};
 		if (!session.empty()) headers.emplace_back("Mcp-Session-Id", session);
+		if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
 		return client.request("POST", "/mcp", body, "application/json", headers);
 	}
 
@@ -289,10 +336,10 @@ private:
 	}
 
 	static Poco::JSON::Object::Ptr call(HttpTestClient& client, const std::string& session, const std::string& tool, const std::string& arguments,
-		const std::string& id = "7")
+		const std::string& id = "7", const std::string& token = std::string())
 	{
 		HttpResult result = post(client, session, "{\"jsonrpc\": \"2.0\", \"id\": " + id + ", \"method\": \"tools/call\", \"params\": {\"name\": \"" + tool +
-			"\", \"arguments\": " + arguments + "}}");
+			"\", \"arguments\": " + arguments + "}}", token);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(result.body, 200, result.status);
 		return answerOf(result);
 	}

@@ -141,6 +141,33 @@ describe('MCP clients through /mcp', { skip: unavailable ? `SKIPPED: ${unavailab
     assert.equal(response.status, 404);
   });
 
+  it('the SDK client speaks to llm_server --mcp-stdio, as a desktop client starts it', async () => {
+    const { Client } = loadSdk('@modelcontextprotocol/sdk/client/index.js');
+    const { StdioClientTransport } = loadSdk('@modelcontextprotocol/sdk/client/stdio.js');
+    const transport = new StdioClientTransport({
+      command: process.env.NASH_SERVER_BINARY,
+      args: ['--mcp-stdio', `--config=${join(gateway.dir, 'llm_server.ini')}`],
+      stderr: 'pipe',
+    });
+    let log = '';
+    transport.stderr?.on('data', (chunk) => { log += chunk.toString(); });
+    const client = new Client({ name: 'nash-stdio-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      assert.equal(client.getServerVersion().name, 'nash-llm-server');
+      const { tools } = await client.listTools();
+      assert.ok(tools.some((tool) => tool.name === 'get-sum'), log);
+      const echo = await client.callTool({ name: 'echo', arguments: { message: 'over stdio' } });
+      assert.deepEqual(echo.content, [{ type: 'text', text: 'Echo: over stdio' }]);
+      const dynamic = await client.readResource({ uri: 'demo://resource/dynamic/text/5' });
+      assert.equal(dynamic.contents[0].uri, 'demo://resource/dynamic/text/5');
+    } finally {
+      await client.close();
+    }
+    // Its log went to standard error, never into the protocol's stream.
+    assert.match(log, /standard input and output/);
+  });
+
   it("the Inspector's CLI lists and calls tools", async () => {
     const cli = resolveInSdk('@modelcontextprotocol/inspector-cli/build/index.js');
     // The CLI finds its own package.json relative to the working directory.
