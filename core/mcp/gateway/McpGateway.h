@@ -130,6 +130,11 @@ public:
 	static const std::vector<std::string>& protocolVersions();
 		/// The versions we speak, newest first (those of the client side).
 
+	static bool templateMatches(const std::string& uriTemplate, const std::string& uri);
+		/// uri is one that the RFC 6570 uriTemplate can produce: "{x}"
+		/// stands for text without "/", "?" or "#"; "{+x}" and "{#x}" for
+		/// any text; "{?x}" and "{&x}" for the rest of a query.
+
 	static const int PAGE_SIZE = 100;
 		/// Items a list answer holds at most; the rest follow nextCursor.
 
@@ -196,7 +201,6 @@ private:
 		/// The server listing uri, or one of whose templates matches it;
 		/// null when none does.
 	static bool declared(const Caller& caller, const std::string& capability);
-	static bool templateMatches(const std::string& uriTemplate, const std::string& uri);
 	static std::string qualified(const std::string& server, const std::string& name);
 	static Poco::JSON::Object::Ptr copyOf(const Poco::JSON::Object::Ptr& object);
 	static Poco::JSON::Object::Ptr rpcErrorOf(const Poco::Dynamic::Var& id, const McpError& error);
