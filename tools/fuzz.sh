@@ -19,11 +19,11 @@ fi
 
 cmake -S . -B "$build_dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DNASH_FUZZ=ON -DNASH_SANITIZE=address -DNASH_SKIP_DIRS="packaging;bench" >/dev/null
-targets=(fuzz_chat_request fuzz_sse fuzz_ndjson fuzz_jsonrpc fuzz_http_requests fuzz_http_responses)
+targets=(fuzz_chat_request fuzz_sse fuzz_ndjson fuzz_jsonrpc fuzz_mcp_sse fuzz_http_requests fuzz_http_responses)
 cmake --build "$build_dir" --target "${targets[@]}" -j2
 fuzzers="$(cd "$build_dir" && pwd)/fuzz"
 
-declare -A corpus=([fuzz_chat_request]=chat_request [fuzz_sse]=sse [fuzz_ndjson]=ndjson [fuzz_jsonrpc]=jsonrpc [fuzz_http_requests]=http_requests [fuzz_http_responses]=http_responses)
+declare -A corpus=([fuzz_chat_request]=chat_request [fuzz_sse]=sse [fuzz_ndjson]=ndjson [fuzz_jsonrpc]=jsonrpc [fuzz_mcp_sse]=mcp_sse [fuzz_http_requests]=http_requests [fuzz_http_responses]=http_responses)
 failed=0
 for target in "${targets[@]}"; do
     work="$(mktemp -d)"

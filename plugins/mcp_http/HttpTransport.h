@@ -12,23 +12,21 @@
 
 
 #include "AuthorizationAgent.h"
+#include "HttpAnswer.h"
+#include "HttpConnector.h"
+#include "HttpExchanges.h"
+#include "HttpPoster.h"
+#include "HttpSessionState.h"
+#include "HttpTransportSettings.h"
 #include "LegacySseTransport.h"
 #include "OAuthClient.h"
+#include "ServerEventStream.h"
 #include "Nash/McpTransport.h"
 #include "Poco/Dynamic/Var.h"
 #include "Poco/Logger.h"
-#include "Poco/Net/HTTPClientSession.h"
-#include "Poco/URI.h"
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <functional>
-#include <list>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 
 namespace Nash {
@@ -105,6 +103,14 @@ class HttpTransport: public McpTransport
 	/// (GET streams and DELETE too). When it cannot be obtained, the request
 	/// gets the JSON-RPC error with the reason. The legacy HTTP+SSE transport
 	/// sends configured headers only.
+	///
+	/// The parts: HttpTransportSettings (the keys), HttpConnector (the
+	/// connections), HttpSessionState (session id, protocol version, headers),
+	/// HttpExchanges (threads and connections that stop() breaks off),
+	/// HttpPoster (a POST and its answer, resumed), ServerEventStream (the
+	/// GET stream), SseEventReader (every event stream, bounded), HttpAnswer
+	/// (what a status means) and JsonRpcMessages; this class decides what
+	/// each answer leads to.
 {
 public:
 	HttpTransport();
@@ -127,98 +133,37 @@ public:
 		/// configure() or between stop() and start().
 
 private:
-	struct Exchange
-	{
-		std::thread thread;
-		std::shared_ptr<Poco::Net::HTTPClientSession> session;
-		std::atomic<bool> done{false};
-		std::string requestId;
-			// The request this POST carries, empty for other messages.
-		bool cancelled = false;
-			// The client gave the request up (notifications/cancelled): its
-			// connection is shut down, which is no failure of the server.
-	};
-
-	struct Answer
-		/// What one HTTP exchange gave.
-	{
-		int status = 0;
-		std::string reason;
-		std::string sessionId;
-		std::string body;
-		bool answered = false;
-			// The request's own answer was among the messages.
-		std::string wwwAuthenticate;
-		std::string bearer;
-			// The access token the request carried, empty for none.
-		bool tooLarge = false;
-			// A message went over max_message_size; the rest was not read.
-		std::string unreadable;
-			// What is wrong with a JSON body that could not be parsed
-			// (McpMessageText::problemOf()), empty for none.
-	};
-
-	using MessageHandler = std::function<void(const std::string& message)>;
+	using Exchange = HttpExchanges::Exchange;
 
 	void exchange(Exchange& slot, const std::string& message, const Poco::Dynamic::Var& id);
-	Answer post(Exchange& slot, const std::string& body, const std::string& sessionId, const std::string& requestId,
-		const MessageHandler& onMessage, bool adoptSessionId, std::chrono::milliseconds readTimeout);
-	void readEvents(std::istream& in, const std::string& requestId, const MessageHandler& onMessage,
-		std::string& lastEventId, std::chrono::milliseconds& retry, Answer& answer);
-	bool resume(Exchange& slot, const std::string& sessionId, const std::string& requestId, const MessageHandler& onMessage,
-		std::string& lastEventId, std::chrono::milliseconds& retry, Answer& answer);
+	bool authorize(Exchange& slot, const HttpAnswer& answer, bool interactive, int& attempts, std::string& failure);
 	bool renewSession(Exchange& slot, const std::string& expiredId);
-	std::shared_ptr<Poco::Net::HTTPClientSession> newSession(std::chrono::milliseconds readTimeout) const;
-	std::shared_ptr<Poco::Net::HTTPClientSession> newSession(const Poco::URI& uri, std::chrono::milliseconds readTimeout) const;
 	std::unique_ptr<LegacySseTransport> makeLegacy() const;
 	bool fallBackToLegacy(const std::string& initialize);
-	void attach(Exchange& slot, const std::shared_ptr<Poco::Net::HTTPClientSession>& session);
-	std::string prepare(Poco::Net::HTTPRequest& request, const std::string& sessionId) const;
 	void deliver(const std::string& message);
 	void deliverError(const Poco::Dynamic::Var& id, const std::string& text);
 	void closeOnce(const std::string& reason);
-	void reapFinished();
-	void listen();
-	void abort(Exchange& exchange);
-	bool waitStopping(std::chrono::milliseconds timeout);
-	std::string endpoint() const;
-	static bool sessionExpired(const Answer& answer, const std::string& sessionId);
 	bool stopping() const;
-	static bool answers(const std::string& message, const std::string& requestId);
-	static bool isInitialize(const std::string& message);
-	static std::string cancelledRequest(const std::string& message);
-	bool wasCancelled(const Exchange& slot) const;
 
-	std::string _serverName;
-	Poco::URI _uri;
-	std::map<std::string, std::string> _headers;
-	std::chrono::milliseconds _connectTimeout{10000};
-	std::chrono::milliseconds _readTimeout{600000};
-	bool _tlsVerify = true;
-	std::size_t _maxMessageSize = 64 * 1024 * 1024;
-	bool _legacyOnly = false;
+	HttpTransportSettings _settings;
+	HttpConnector _connector;
 	Poco::Logger* _logger = nullptr;
 	std::shared_ptr<AuthorizationAgent> _agent;
 	std::shared_ptr<OAuthClient> _oauth;
 		// Null when oauth.enabled is false. Outlives start() and stop(): a
 		// restarted session keeps its token.
+	HttpSessionState _state;
+	HttpExchanges _exchanges;
+	HttpPoster _poster{_settings, _connector, _state, _exchanges};
+	ServerEventStream _events{_settings, _connector, _state, _exchanges};
 
 	mutable std::mutex _mutex;
-	std::condition_variable _condition;
 	McpTransportListener* _listener = nullptr;
 	bool _started = false;
 	bool _stopping = false;
 	bool _closed = false;
-	std::string _sessionId;
-	std::string _protocolVersion;
-	std::string _initializeMessage;
-	std::string _initializedMessage;
-	int _renewals = 0;
-	std::list<std::unique_ptr<Exchange>> _exchanges;
-	Exchange _stream;
 	std::unique_ptr<LegacySseTransport> _legacy;
 		// Set when the server speaks HTTP+SSE; every message then goes there.
-		// The GET stream's thread and connection.
 
 	std::mutex _renewMutex;
 	std::recursive_mutex _deliverMutex;

@@ -4,6 +4,7 @@
 
 
 #include "LegacySseTransport.h"
+#include "JsonRpcMessages.h"
 #include "Poco/Exception.h"
 #include "Poco/Net/HTTPRequest.h"
 #include "Poco/Net/HTTPResponse.h"
@@ -14,11 +15,12 @@ namespace Nash {
 
 
 LegacySseTransport::LegacySseTransport(const std::string& serverName, const Poco::URI& uri, const std::map<std::string, std::string>& headers,
-	std::chrono::milliseconds connectTimeout, SessionFactory sessions):
+	std::chrono::milliseconds connectTimeout, std::size_t maxMessageSize, SessionFactory sessions):
 	_serverName(serverName),
 	_uri(uri),
 	_headers(headers),
 	_connectTimeout(connectTimeout),
+	_maxMessageSize(maxMessageSize),
 	_sessions(std::move(sessions)),
 	_logger(Poco::Logger::get("Nash.Mcp." + serverName))
 {
@@ -28,38 +30,6 @@ LegacySseTransport::LegacySseTransport(const std::string& serverName, const Poco
 LegacySseTransport::~LegacySseTransport()
 {
 	stop();
-}
-
-
-bool LegacySseTransport::nextEvent(std::string& event, std::string& data)
-	/// Reads one complete event from the stream; false at its end.
-{
-	event.clear();
-	data.clear();
-	bool hasData = false;
-	std::string line;
-	while (std::getline(*_in, line))
-	{
-		if (!line.empty() && line.back() == '\r') line.pop_back();
-		if (line.empty())
-		{
-			if (hasData || !event.empty()) return true;
-			continue;
-		}
-		if (line[0] == ':') continue;
-		std::string::size_type colon = line.find(':');
-		std::string field = line.substr(0, colon);
-		std::string value = colon == std::string::npos ? std::string() : line.substr(colon + 1);
-		if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-		if (field == "event") event = value;
-		else if (field == "data")
-		{
-			if (hasData) data += '\n';
-			data += value;
-			hasData = true;
-		}
-	}
-	return false;
 }
 
 
@@ -83,19 +53,26 @@ void LegacySseTransport::start(McpTransportListener& listener)
 		throw Poco::IOException("MCP server '" + _serverName + "': GET for the event stream answered HTTP " +
 			std::to_string(static_cast<int>(response.getStatus())) + " " + response.getContentType());
 	}
-	_in = &in;
-	std::string event;
-	std::string data;
-	// The first event names where our messages go.
-	if (!nextEvent(event, data) || event != "endpoint" || data.empty())
+	std::unique_ptr<SseEventReader> events(new SseEventReader(in, _maxMessageSize));
+	// The first event names where our messages go (events with neither a
+	// name nor data, such as a lone "retry:", do not count).
+	SseEventReader::Event event;
+	SseEventReader::Result result;
+	do
+	{
+		result = events->next(event);
+	}
+	while (result == SseEventReader::EVENT && event.type.empty() && !event.hasData);
+	if (result != SseEventReader::EVENT || event.type != "endpoint" || event.data.empty())
 		throw Poco::IOException("MCP server '" + _serverName + "': the event stream did not begin with an endpoint event");
-	Poco::URI endpoint(_uri, data);
+	Poco::URI endpoint(_uri, event.data);
 	// From now on the stream may stay silent as long as the server likes.
 	session->setTimeout(Poco::Timespan(_connectTimeout.count() * 1000), Poco::Timespan(_connectTimeout.count() * 1000), Poco::Timespan(86400, 0));
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		_listener = &listener;
 		_stream = session;
+		_events = std::move(events);
 		_endpoint = endpoint;
 		_open = true;
 		_stopping = false;
@@ -108,22 +85,15 @@ void LegacySseTransport::start(McpTransportListener& listener)
 
 void LegacySseTransport::read()
 {
-	std::string event;
-	std::string data;
+	SseEventReader::Event event;
 	try
 	{
-		while (nextEvent(event, data))
+		for (;;)
 		{
-			if ((event.empty() || event == "message") && !data.empty())
-			{
-				McpTransportListener* listener;
-				{
-					std::lock_guard<std::mutex> lock(_mutex);
-					if (_stopping || _closed) return;
-					listener = _listener;
-				}
-				listener->messageReceived(data);
-			}
+			SseEventReader::Result result = _events->next(event);
+			if (result == SseEventReader::END) break;
+			if (result == SseEventReader::TOO_LARGE) refuseOversized();
+			else if ((event.type.empty() || event.type == "message") && !event.data.empty()) deliver(event.data);
 		}
 	}
 	catch (Poco::Exception& exc)
@@ -132,6 +102,35 @@ void LegacySseTransport::read()
 		return;
 	}
 	closeOnce("the server ended the event stream");
+}
+
+
+void LegacySseTransport::refuseOversized()
+	/// Drops the event that went over the limit, and fails the request it
+	/// answered: as soon as its first bytes tell the request (most servers
+	/// write the id first), else once its last bytes do.
+{
+	_logger.error("MCP server '%s' sent an event larger than %z bytes (max_message_size); dropped it", _serverName, _maxMessageSize);
+	std::string refusal = JsonRpcMessages::oversizedAnswer(_events->oversizedHead(), std::string(), _maxMessageSize);
+	if (!refusal.empty()) deliver(refusal);
+	// A stream that ends in the middle of the event is reported by read().
+	if (_events->skipOversized() && refusal.empty())
+	{
+		refusal = JsonRpcMessages::oversizedAnswer(_events->oversizedHead(), _events->oversizedTail(), _maxMessageSize);
+		if (!refusal.empty()) deliver(refusal);
+	}
+}
+
+
+void LegacySseTransport::deliver(const std::string& message)
+{
+	McpTransportListener* listener;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		if (_stopping || _closed) return;
+		listener = _listener;
+	}
+	listener->messageReceived(message);
 }
 
 
@@ -200,7 +199,7 @@ void LegacySseTransport::stop()
 	if (_reader.joinable()) _reader.join();
 	std::lock_guard<std::mutex> lock(_mutex);
 	_stream.reset();
-	_in = nullptr;
+	_events.reset();
 	_listener = nullptr;
 	_open = false;
 	_closed = true;

@@ -12,11 +12,13 @@
 #define Nash_LegacySseTransport_INCLUDED
 
 
+#include "SseEventReader.h"
 #include "Nash/McpTransport.h"
 #include "Poco/Logger.h"
 #include "Poco/Net/HTTPClientSession.h"
 #include "Poco/URI.h"
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,12 +41,20 @@ class LegacySseTransport
 	/// (resolved against the URL) and expects 2xx (202 normally); the
 	/// answer comes on the stream. When the stream ends the server is gone:
 	/// transportClosed().
+	///
+	/// The stream is read with SseEventReader, as HttpTransport reads its
+	/// streams: an event over max_message_size is dropped while it streams
+	/// by, and the request it answered (its id told by its first and last
+	/// bytes, McpMessageText::responseId()) gets an error answer at once,
+	/// the same as when the Streamable HTTP transport drops an answer. The
+	/// stream is read on: it carries every message of the session.
 {
 public:
 	using SessionFactory = std::function<std::shared_ptr<Poco::Net::HTTPClientSession>(const Poco::URI& uri, std::chrono::milliseconds readTimeout)>;
 
 	LegacySseTransport(const std::string& serverName, const Poco::URI& uri, const std::map<std::string, std::string>& headers,
-		std::chrono::milliseconds connectTimeout, SessionFactory sessions);
+		std::chrono::milliseconds connectTimeout, std::size_t maxMessageSize, SessionFactory sessions);
+		/// maxMessageSize: bytes of one event's data (max_message_size).
 	~LegacySseTransport();
 
 	void start(McpTransportListener& listener);
@@ -59,20 +69,22 @@ public:
 
 private:
 	void read();
+	void deliver(const std::string& message);
+	void refuseOversized();
 	void closeOnce(const std::string& reason);
-	bool nextEvent(std::string& event, std::string& data);
 
 	std::string _serverName;
 	Poco::URI _uri;
 	std::map<std::string, std::string> _headers;
 	std::chrono::milliseconds _connectTimeout;
+	std::size_t _maxMessageSize;
 	SessionFactory _sessions;
 	Poco::Logger& _logger;
 
 	mutable std::mutex _mutex;
 	McpTransportListener* _listener = nullptr;
 	std::shared_ptr<Poco::Net::HTTPClientSession> _stream;
-	std::istream* _in = nullptr;
+	std::unique_ptr<SseEventReader> _events;
 	Poco::URI _endpoint;
 	std::thread _reader;
 	bool _open = false;

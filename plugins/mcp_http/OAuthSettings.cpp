@@ -4,7 +4,7 @@
 
 
 #include "OAuthSettings.h"
-#include "Poco/Environment.h"
+#include "EnvironmentExpansion.h"
 #include "Poco/Exception.h"
 #include "Poco/FileStream.h"
 #include "Poco/StreamCopier.h"
@@ -25,34 +25,6 @@ std::string text(const Poco::Util::AbstractConfiguration& section, const std::st
 
 
 } // namespace
-
-
-std::string OAuthSettings::expandEnvironment(const std::string& value)
-{
-	std::string result;
-	std::size_t pos = 0;
-	while (pos < value.size())
-	{
-		if (value.compare(pos, 3, "$${") == 0)
-		{
-			result += "${";
-			pos += 3;
-			continue;
-		}
-		if (value.compare(pos, 2, "${") == 0)
-		{
-			std::size_t end = value.find('}', pos + 2);
-			if (end != std::string::npos)
-			{
-				result += Poco::Environment::get(value.substr(pos + 2, end - pos - 2), "");
-				pos = end + 1;
-				continue;
-			}
-		}
-		result += value[pos++];
-	}
-	return result;
-}
 
 
 OAuthSettings OAuthSettings::read(const std::string& serverName, const Poco::Util::AbstractConfiguration& section)
@@ -76,8 +48,8 @@ OAuthSettings OAuthSettings::read(const std::string& serverName, const Poco::Uti
 	else if (grant == "client_credentials") settings.grant = CLIENT_CREDENTIALS;
 	else throw Poco::InvalidArgumentException(where + "'oauth.grant' must be authorization_code or client_credentials");
 
-	settings.clientId = expandEnvironment(text(section, "oauth.client_id"));
-	settings.clientSecret = expandEnvironment(text(section, "oauth.client_secret"));
+	settings.clientId = EnvironmentExpansion::expand(text(section, "oauth.client_id"));
+	settings.clientSecret = EnvironmentExpansion::expand(text(section, "oauth.client_secret"));
 	settings.clientMetadataUrl = text(section, "oauth.client_metadata_url");
 	if (!settings.clientMetadataUrl.empty())
 	{

@@ -56,9 +56,6 @@ public:
 	static OAuthSettings read(const std::string& serverName, const Poco::Util::AbstractConfiguration& section);
 		/// Throws Poco::InvalidArgumentException naming a key that is unusable.
 
-	static std::string expandEnvironment(const std::string& value);
-		/// ${VAR} from the environment (empty when unset); $${ is a literal ${.
-
 	bool enabled = true;
 	Grant grant = AUTHORIZATION_CODE;
 	std::string clientId;

@@ -70,6 +70,7 @@ class HttpTransportTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testLegacySseConfigured);
 	CPPUNIT_TEST(testFallbackToLegacySse);
 	CPPUNIT_TEST(testLegacyStreamEndRestarts);
+	CPPUNIT_TEST(testLegacyOversizedEvent);
 	CPPUNIT_TEST(testConfigurationErrors);
 	CPPUNIT_TEST(testPluginLibrary);
 	CPPUNIT_TEST_SUITE_END();
@@ -304,6 +305,30 @@ public:
 		// The next call opens a new stream.
 		CPPUNIT_ASSERT_EQUAL(std::string("again"), text(call("call_tool", R"({"tool_name": "echo", "args": {"message": "again"}})")));
 		CPPUNIT_ASSERT_EQUAL(2, legacy.streamsOpened());
+		_manager.reset();
+	}
+
+	void testLegacyOversizedEvent()
+	{
+		// HTTP+SSE holds to max_message_size as Streamable HTTP does: the
+		// call fails at once, and the stream (every answer of the session)
+		// goes on.
+		NashTest::FakeLegacySseServer legacy;
+		start(legacy.url(), {{"legacy_sse", "true"}, {"max_message_size", "4096"}});
+		auto started = std::chrono::steady_clock::now();
+		try
+		{
+			call("call_tool", R"({"tool_name": "echo", "args": {"message": ")" + std::string(100000, 'x') + R"("}})");
+			CPPUNIT_FAIL("an event over max_message_size must fail the call");
+		}
+		catch (Nash::McpError& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(502, exc.httpStatus());
+			CPPUNIT_ASSERT(exc.message().find("max_message_size (4096 bytes)") != std::string::npos);
+		}
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 3s);
+		CPPUNIT_ASSERT_EQUAL(std::string("ok"), text(call("call_tool", R"({"tool_name": "echo", "args": {"message": "ok"}})")));
+		CPPUNIT_ASSERT_EQUAL(1, legacy.streamsOpened());
 		_manager.reset();
 	}
 

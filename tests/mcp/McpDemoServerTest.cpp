@@ -282,7 +282,7 @@ public:
 	{
 		start({demo("one", {}), demo("two", {"--test-tools"})});
 		auto tools = call("list_tools").extract<Poco::JSON::Object::Ptr>()->getArray("tools");
-		CPPUNIT_ASSERT_EQUAL(std::size_t(4 + 9), tools->size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(4 + 10), tools->size());
 		expect(409, "detail", "", [this] { call("call_tool", R"({"tool_name": "echo", "args": {"message": "x"}})"); });
 		CPPUNIT_ASSERT_EQUAL(std::string("x"), text(call("call_tool", R"({"tool_name": "echo", "server": "two", "args": {"message": "x"}})")));
 		// Only "two" has the test tools: the unique name chooses it.

@@ -37,6 +37,7 @@ bool EventStream::nextEvent(std::string& data)
 	std::string line;
 	while (std::getline(_body, line))
 	{
+		if (line.compare(0, 4, "id: ") == 0) lastId = line.substr(4);
 		if (line.compare(0, 6, "data: ") == 0)
 		{
 			data = line.substr(6);

@@ -45,6 +45,8 @@ public:
 
 	int status;
 	Poco::Net::NameValueCollection headers;
+	std::string lastId;
+		/// The "id:" of the last event read, empty before one had it.
 
 private:
 	std::unique_ptr<Poco::Net::HTTPClientSession> _session;

@@ -15,10 +15,12 @@
 #include "Poco/NumberParser.h"
 #include "Poco/Process.h"
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 
 namespace Nash {
@@ -279,6 +281,8 @@ Poco::JSON::Array::Ptr DemoServer::tools() const
 			{{"repeat", property("number", "How many times")}}));
 		list->add(tool("stderr_burst", "Stderr burst", "Test only: writes 'bytes' bytes to stderr, then answers.",
 			{{"bytes", property("number", "How many bytes")}}));
+		list->add(tool("sleep", "Sleep", "Test only: answers after 'ms' milliseconds (and answers nothing else meanwhile).",
+			{{"ms", property("number", "How long")}}));
 	}
 	return list;
 }
@@ -396,6 +400,13 @@ Poco::JSON::Object::Ptr DemoServer::callTool(const Poco::JSON::Object::Ptr& para
 			text.reserve(pattern.size() * static_cast<std::size_t>(repeat));
 			for (long long i = 0; i < static_cast<long long>(repeat); ++i) text += pattern;
 			return textResult(text);
+		}
+		if (name == "sleep")
+		{
+			double ms = 0;
+			if (!numberArgument(args, "ms", ms) || ms < 0 || ms > 600000) return textResult("sleep needs 'ms', a number up to 600000", true);
+			std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long long>(ms)));
+			return textResult("slept " + std::to_string(static_cast<long long>(ms)) + " ms");
 		}
 		if (name == "stderr_burst")
 		{

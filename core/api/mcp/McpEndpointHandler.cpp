@@ -7,6 +7,7 @@
 #include "core/http/RequestBody.h"
 #include "core/json/JsonText.h"
 #include "core/mcp/gateway/McpGateway.h"
+#include "core/mcp/gateway/McpEventStream.h"
 #include "core/mcp/gateway/McpGatewaySessions.h"
 #include "Poco/JSON/Parser.h"
 #include "Poco/String.h"
@@ -30,6 +31,10 @@ const int SERVER_ERROR = -32000;
 	// The MCP SDKs' code for what goes wrong at the HTTP level.
 const int RETRY_MILLISECONDS = 1000;
 const int KEEPALIVE_SECONDS = 15;
+const int RESUME_GRACE_SECONDS = 30;
+const std::size_t CALL_EVENTS_KEPT = 10000;
+const std::size_t CALL_STREAMS_KEPT = 32;
+const std::size_t SESSION_EVENTS_KEPT = 1000;
 std::atomic<std::uint64_t> streamCount{0};
 
 
@@ -77,47 +82,27 @@ private:
 };
 
 
-class EventQueue: public McpGateway::Sink
-	/// The messages of one streamed call, from the transports' threads to
-	/// the worker that writes them, and at last the call's answer.
+void openEventStream(Poco::Net::HTTPServerResponse& response, const std::string& sessionId, AccessLog::Entry& entry)
 {
-public:
-	void send(const Poco::JSON::Object::Ptr& message) override
-	{
-		std::lock_guard<std::mutex> lock(_mutex);
-		if (_closed) return;
-		_messages.push_back(JsonText::write(message));
-		_condition.notify_one();
-	}
+	response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+	response.setContentType("text/event-stream");
+	response.set("Cache-Control", "no-cache, no-transform");
+	response.set("X-Accel-Buffering", "no");
+	response.set("Mcp-Session-Id", sessionId);
+	response.setChunkedTransferEncoding(true);
+	entry.status = 200;
+	entry.streamed = true;
+}
 
-	void finish(const Poco::JSON::Object::Ptr& answer)
-		/// The last message (none when null): later ones are dropped.
-	{
-		std::lock_guard<std::mutex> lock(_mutex);
-		if (answer && !_closed) _messages.push_back(JsonText::write(answer));
-		_closed = true;
-		_condition.notify_one();
-	}
 
-	enum class Next { Message, Idle, Closed };
-
-	Next next(std::string& message, std::chrono::milliseconds idle = std::chrono::hours(24 * 365))
-		/// Waits for the next message, at most idle.
-	{
-		std::unique_lock<std::mutex> lock(_mutex);
-		if (!_condition.wait_for(lock, idle, [this] { return !_messages.empty() || _closed; })) return Next::Idle;
-		if (_messages.empty()) return Next::Closed;
-		message = std::move(_messages.front());
-		_messages.pop_front();
-		return Next::Message;
-	}
-
-private:
-	std::mutex _mutex;
-	std::condition_variable _condition;
-	std::deque<std::string> _messages;
-	bool _closed = false;
-};
+bool writeEvent(std::ostream& out, const std::string& id, const std::string& data, AccessLog::Entry& entry)
+{
+	out << "id: " << id << "\nevent: message\ndata: " << data << "\n\n";
+	out.flush();
+	entry.bytes += data.size();
+	entry.markFirstByte();
+	return out.good();
+}
 
 
 bool acceptsEventStream(const Poco::Net::HTTPServerRequest& request)
@@ -249,6 +234,10 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 		session = context().mcpSessions->create(owner);
 		session->caller.key = session->id;
 		session->caller.token = tokenOf(request);
+		// What the servers send for this client between calls waits here
+		// for its GET stream.
+		session->own = std::make_shared<McpEventStream>("s", SESSION_EVENTS_KEPT);
+		context().mcpGateway->attach(session->id, session->own.get());
 	}
 	else
 	{
@@ -261,14 +250,13 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 
 	// A caller that leaves abandons what it asked (notifications/cancelled
 	// to the servers), as does the client's own notifications/cancelled.
-	auto cancellation = std::make_shared<CancellationToken>();
-	auto watch = watchClient(request, cancellation);
 	if (!batch && mayTalkBack(messages.front()) && acceptsEventStream(request))
 	{
-		stream(request, response, messages.front(), *session, cancellation, entry);
-		if (watch.clientGone()) entry.outcome = "client-gone";
+		stream(request, response, messages.front(), *session, entry);
 		return;
 	}
+	auto cancellation = std::make_shared<CancellationToken>();
+	auto watch = watchClient(request, cancellation);
 	Poco::JSON::Array::Ptr answers = new Poco::JSON::Array;
 	for (const auto& message: messages)
 	{
@@ -319,144 +307,163 @@ void McpEndpointHandler::listen(Poco::Net::HTTPServerRequest& request, Poco::Net
 	std::shared_ptr<McpGatewaySessions::Session> session = context().mcpSessions->find(id, credentialOf(request));
 	if (!session) throw HttpError(404, "Session not found: " + id + " (it ended; initialize a new one)", "error");
 	entry.sessionId = id;
-	// The events of a call's stream are not kept: such a stream cannot be
-	// resumed. Ours, the session's own, simply starts again.
-	std::string last = request.get("Last-Event-ID", "");
-	if (!last.empty() && last.compare(0, 2, "g-") != 0)
-		throw HttpError(405, "A call's event stream cannot be resumed on this server; its call ended with it", "error");
+
+	// Without Last-Event-ID: the session's own stream, from now on. With
+	// one: the stream it names (the session's, or a call's whose
+	// connection broke), after that event.
+	std::shared_ptr<McpEventStream> events = session->own;
+	std::uint64_t after = events->newest();
+	std::string last = Poco::trim(request.get("Last-Event-ID", ""));
+	if (!last.empty())
+	{
+		std::string name;
+		if (!McpEventStream::parseId(last, name, after)) throw HttpError(400, "Last-Event-ID '" + last + "' is not one of this server's event ids", "error");
+		if (name != events->name())
+		{
+			std::lock_guard<std::mutex> lock(session->mutex);
+			auto it = session->calls.find(name);
+			if (it == session->calls.end()) throw HttpError(410, "The stream of event '" + last + "' is no longer kept", "error");
+			events = it->second;
+		}
+	}
 	McpGateway::Caller caller;
 	{
 		std::lock_guard<std::mutex> lock(session->mutex);
 		caller = session->caller;
 	}
 
-	auto cancellation = std::make_shared<CancellationToken>();
-	EventQueue queue;
-	if (!context().mcpGateway->attach(session->id, &queue))
-		throw HttpError(409, "This session has its event stream open already", "error");
-	// Ends with the client, the session (DELETE, idleness) or the server.
-	auto watch = watchClient(request, cancellation);
-	InFlight registered(*session, "GET", cancellation);
-	auto wake = cancellation->onCancel([&queue] { queue.finish(nullptr); });
-
+	auto connection = std::make_shared<CancellationToken>();
+	auto watch = watchClient(request, connection);
 	setNoDelay(request);
-	response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-	response.setContentType("text/event-stream");
-	response.set("Cache-Control", "no-cache, no-transform");
-	response.set("X-Accel-Buffering", "no");
-	response.set("Mcp-Session-Id", session->id);
-	response.setChunkedTransferEncoding(true);
-	entry.status = 200;
-	entry.streamed = true;
+	openEventStream(response, session->id, entry);
+	std::uint64_t ticket = events->attachReader();
 	try
 	{
 		std::ostream& out = response.send();
-		std::string prefix = "g-" + std::to_string(++streamCount) + "-";
-		int counter = 0;
-		if (caller.protocolVersion >= "2025-11-25")
-			out << "id: " << prefix << counter++ << "\nretry: " << RETRY_MILLISECONDS << "\ndata: \n\n";
+		if (last.empty() && events == session->own && caller.protocolVersion >= "2025-11-25")
+			out << "id: " << events->idOf(after) << "\nretry: " << RETRY_MILLISECONDS << "\ndata: \n\n";
 		out.flush();
-		std::string event;
+		std::string data;
+		auto idleSince = std::chrono::steady_clock::now();
 		for (;;)
 		{
-			EventQueue::Next next = queue.next(event, std::chrono::seconds(KEEPALIVE_SECONDS));
-			if (next == EventQueue::Next::Closed || context().stopping) break;
-			// A comment now and then: proxies keep the stream, and a client
-			// that left is noticed.
-			if (next == EventQueue::Next::Idle) out << ": keep-alive\n\n";
-			else out << "id: " << prefix << counter++ << "\nevent: message\ndata: " << event << "\n\n";
-			out.flush();
-			if (!out.good()) break;
-			if (next == EventQueue::Next::Message)
+			McpEventStream::Next next = events->next(ticket, after, data, std::chrono::seconds(1));
+			if (next == McpEventStream::Next::Finished || next == McpEventStream::Next::Superseded) break;
+			if (connection->isCancelled() || context().stopping) break;
+			if (next == McpEventStream::Next::Event)
 			{
-				entry.bytes += event.size();
-				entry.markFirstByte();
+				if (!writeEvent(out, events->idOf(after), data, entry)) break;
+				idleSince = std::chrono::steady_clock::now();
+			}
+			else if (std::chrono::steady_clock::now() - idleSince >= std::chrono::seconds(KEEPALIVE_SECONDS))
+			{
+				// A comment now and then: proxies keep the stream, and a
+				// client that left is noticed.
+				out << ": keep-alive\n\n";
+				out.flush();
+				if (!out.good()) break;
+				idleSince = std::chrono::steady_clock::now();
 			}
 		}
 	}
 	catch (Poco::Exception&)
 	{
-		// The client left.
+		// The client left; it may come back with Last-Event-ID.
 	}
-	cancellation->removeCallback(wake);
-	context().mcpGateway->detach(session->id, &queue);
+	events->detachReader(ticket);
 	entry.outcome = watch.clientGone() ? "client-gone" : "done";
 }
 
 
 void McpEndpointHandler::stream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Poco::JSON::Object::Ptr& message,
-	McpGatewaySessions::Session& session, const std::shared_ptr<CancellationToken>& cancellation, AccessLog::Entry& entry)
+	McpGatewaySessions::Session& session, AccessLog::Entry& entry)
 {
 	McpGateway::Caller caller;
+	auto events = std::make_shared<McpEventStream>("c" + std::to_string(++streamCount), CALL_EVENTS_KEPT);
 	{
 		std::lock_guard<std::mutex> lock(session.mutex);
 		caller = session.caller;
+		// Kept for resumption until newer calls push them out.
+		session.calls[events->name()] = events;
+		while (session.calls.size() > CALL_STREAMS_KEPT)
+		{
+			auto oldest = session.calls.end();
+			for (auto it = session.calls.begin(); it != session.calls.end(); ++it)
+			{
+				if (it->second->finished() && (oldest == session.calls.end() || it->first < oldest->first)) oldest = it;
+			}
+			if (oldest == session.calls.end()) break;
+			session.calls.erase(oldest);
+		}
 	}
-	EventQueue queue;
-	InFlight registered(session, idKeyOf(message->get("id")), cancellation);
+	// The call's own cancellation: its client's notifications/cancelled,
+	// the end of the session, or a broken connection nobody resumed.
+	auto call = std::make_shared<CancellationToken>();
+	auto connection = std::make_shared<CancellationToken>();
+	auto watch = watchClient(request, connection);
+	InFlight registered(session, idKeyOf(message->get("id")), call);
 	RequestMeter::Wait wait(&entry.meter);
 	// The call waits for its server on a thread of its own, so that this
 	// one can write what the server says meanwhile.
-	std::thread call([&]
+	std::thread running([&]
 	{
 		Poco::JSON::Object::Ptr answer;
 		try
 		{
-			answer = context().mcpGateway->answer(message, caller, *cancellation, &queue);
+			answer = context().mcpGateway->answer(message, caller, *call, events.get());
 		}
 		catch (...)
 		{
 			answer = McpGateway::errorResponse(message->get("id"), -32603, "The call failed");
 		}
-		queue.finish(answer);
+		if (answer) events->send(answer);
+		events->finish();
 	});
 
 	setNoDelay(request);
-	response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-	response.setContentType("text/event-stream");
-	response.set("Cache-Control", "no-cache, no-transform");
-	response.set("X-Accel-Buffering", "no");
-	response.set("Mcp-Session-Id", session.id);
-	response.setChunkedTransferEncoding(true);
-	entry.status = 200;
-	entry.streamed = true;
-	bool writable = true;
-	std::string event;
+	openEventStream(response, session.id, entry);
+	std::uint64_t ticket = events->attachReader();
+	std::uint64_t after = 0;
+	bool delivered = false;
 	try
 	{
 		std::ostream& out = response.send();
-		// Event ids name the stream and the event within it.
-		std::string prefix = std::to_string(++streamCount) + "-";
-		int counter = 0;
 		if (caller.protocolVersion >= "2025-11-25")
 		{
 			// The priming event of 2025-11-25: an id and no data, so that a
-			// client knows the stream is open and how soon to try again.
-			out << "id: " << prefix << counter++ << "\nretry: " << RETRY_MILLISECONDS << "\ndata: \n\n";
+			// client knows the stream is open, and how soon to come back.
+			out << "id: " << events->idOf(0) << "\nretry: " << RETRY_MILLISECONDS << "\ndata: \n\n";
 			out.flush();
 		}
-		while (queue.next(event) == EventQueue::Next::Message)
+		std::string data;
+		for (;;)
 		{
-			if (!writable) continue;
-			std::string id = prefix + std::to_string(counter++);
-			out << "id: " << id << "\nevent: message\ndata: " << event << "\n\n";
-			out.flush();
-			entry.bytes += event.size() + id.size() + 26;
-			entry.markFirstByte();
-			if (!out.good()) throw Poco::IOException("the client closed the stream");
+			McpEventStream::Next next = events->next(ticket, after, data, std::chrono::seconds(1));
+			if (next == McpEventStream::Next::Finished)
+			{
+				delivered = true;
+				break;
+			}
+			if (next == McpEventStream::Next::Superseded || connection->isCancelled()) break;
+			if (next == McpEventStream::Next::Event && !writeEvent(out, events->idOf(after), data, entry)) break;
 		}
 	}
 	catch (Poco::Exception&)
 	{
-		// The client left: its call is abandoned (cancelled upstream).
-		writable = false;
-		cancellation->cancel();
-		while (queue.next(event) == EventQueue::Next::Message)
+	}
+	events->detachReader(ticket);
+	if (!delivered)
+	{
+		// The connection broke: the client may resume the stream (GET with
+		// Last-Event-ID). The call goes on while someone reads it or
+		// might still; then it is cancelled at its server.
+		while (!events->waitFinished(std::chrono::seconds(1)))
 		{
+			if (events->unreadFor(std::chrono::seconds(RESUME_GRACE_SECONDS)) || context().stopping) call->cancel();
 		}
 	}
-	call.join();
-	entry.outcome = writable ? "done" : "client-gone";
+	running.join();
+	entry.outcome = delivered ? "done" : "client-gone";
 }
 
 

@@ -28,7 +28,9 @@ class McpEndpointHandler: public JsonHandler
 	/// starts a session, named by the Mcp-Session-Id header of its answer,
 	/// that every later request must carry (400 without, 404 for one that
 	/// ended or never was). DELETE ends a session. GET opens the session's
-	/// event stream, one at a time (409 for a second).
+	/// event stream, or with Last-Event-ID resumes the stream it names (a
+	/// call's whose connection broke: the call goes on for a while after,
+	/// so that its client can come back for the rest).
 	///
 	/// Host, Origin and tokens are checked as for every endpoint; a session
 	/// belongs to the credential that started it.
@@ -48,7 +50,7 @@ private:
 		/// GET: the session's own event stream (list changes, resource
 		/// updates, log messages between calls).
 	void stream(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const Poco::JSON::Object::Ptr& message,
-		McpGatewaySessions::Session& session, const std::shared_ptr<CancellationToken>& cancellation, AccessLog::Entry& entry);
+		McpGatewaySessions::Session& session, AccessLog::Entry& entry);
 		/// Answers one request as an event stream: the messages its server
 		/// sends for the client while it runs, then the response.
 	void sendRpc(Poco::Net::HTTPServerResponse& response, int status, const Poco::Dynamic::Var& body, AccessLog::Entry& entry);

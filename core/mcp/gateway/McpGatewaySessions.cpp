@@ -18,6 +18,7 @@ void cancelAll(McpGatewaySessions::Session& session)
 {
 	std::lock_guard<std::mutex> lock(session.mutex);
 	for (auto& request: session.inFlight) request.second->cancel();
+	if (session.own) session.own->finish();
 }
 
 

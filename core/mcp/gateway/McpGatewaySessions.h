@@ -10,6 +10,7 @@
 #define Nash_McpGatewaySessions_INCLUDED
 
 
+#include "core/mcp/gateway/McpEventStream.h"
 #include "core/mcp/gateway/McpGateway.h"
 #include "Nash/CancellationToken.h"
 #include <chrono>
@@ -44,6 +45,10 @@ public:
 		std::map<std::string, std::shared_ptr<CancellationToken>> inFlight;
 			/// The requests being answered, by their JSON-RPC id as JSON
 			/// text: notifications/cancelled ends them.
+		std::shared_ptr<McpEventStream> own;
+			/// What the servers send for the client between calls (GET).
+		std::map<std::string, std::shared_ptr<McpEventStream>> calls;
+			/// The event streams of the latest calls, by name, for resumption.
 		std::chrono::steady_clock::time_point lastUsed;
 			/// Guarded by the registry's mutex.
 	};
@@ -61,8 +66,8 @@ public:
 		/// The live session id of owner, null when there is none; marks it used.
 
 	bool end(const std::string& id, const std::string& owner);
-		/// Ends the session (cancelling what it has in flight); false when
-		/// there was none.
+		/// Ends the session (cancelling what it has in flight, finishing its
+		/// own stream); false when there was none.
 
 	std::size_t size() const;
 

@@ -16,6 +16,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <future>
 #include <set>
+#include <thread>
 
 
 using NashTest::HttpResult;
@@ -29,6 +30,7 @@ class McpGatewayTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testInitializeStartsASession);
 	CPPUNIT_TEST(testRequestsNeedTheirSession);
 	CPPUNIT_TEST(testSessionEventStream);
+	CPPUNIT_TEST(testBrokenCallStreamIsResumed);
 	CPPUNIT_TEST(testCollidingNamesAreQualified);
 	CPPUNIT_TEST(testPolicyHidesAndRefuses);
 	CPPUNIT_TEST(testClientCancelsARequest);
@@ -87,8 +89,9 @@ public:
 		// text/event-stream.
 		CPPUNIT_ASSERT_EQUAL(406, client.request("GET", "/mcp", "", "", {{"Accept", "application/json"}, {"Mcp-Session-Id", session}}).status);
 		CPPUNIT_ASSERT_EQUAL(400, client.request("GET", "/mcp", "", "", {{"Accept", "text/event-stream"}}).status);
-		// A call's stream is not kept, so it cannot be resumed.
-		CPPUNIT_ASSERT_EQUAL(405, client.request("GET", "/mcp", "", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", session}, {"Last-Event-ID", "3-1"}}).status);
+		// A stream that never was cannot be resumed.
+		CPPUNIT_ASSERT_EQUAL(410, client.request("GET", "/mcp", "", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", session}, {"Last-Event-ID", "c999-1"}}).status);
+		CPPUNIT_ASSERT_EQUAL(400, client.request("GET", "/mcp", "", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", session}, {"Last-Event-ID", "nonsense"}}).status);
 
 		HttpResult invalid = post(client, session, "{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": ");
 		CPPUNIT_ASSERT_EQUAL(400, invalid.status);
@@ -119,18 +122,59 @@ public:
 		std::string data = "unset";
 		CPPUNIT_ASSERT(stream->nextEvent(data));
 		CPPUNIT_ASSERT_EQUAL(std::string(""), data);
-		// One stream a session.
+		// One stream a session: a client that comes back takes it over.
 		auto second = client.openStream("GET", "/mcp", "", headers);
-		CPPUNIT_ASSERT_EQUAL(409, second->status);
-		second->disconnect();
-
-		// Ending the session ends its stream.
-		CPPUNIT_ASSERT_EQUAL(200, client.request("DELETE", "/mcp", "", "", {{"Mcp-Session-Id", session}}).status);
+		CPPUNIT_ASSERT_EQUAL(200, second->status);
+		CPPUNIT_ASSERT(second->nextEvent(data));
 		auto started = std::chrono::steady_clock::now();
 		while (stream->nextEvent(data))
 		{
 		}
 		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+
+		// Ending the session ends its stream.
+		CPPUNIT_ASSERT_EQUAL(200, client.request("DELETE", "/mcp", "", "", {{"Mcp-Session-Id", session}}).status);
+		started = std::chrono::steady_clock::now();
+		while (second->nextEvent(data))
+		{
+		}
+		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+	}
+
+	void testBrokenCallStreamIsResumed()
+	{
+		ServerProcess server(options(""));
+		server.start();
+		HttpTestClient client(server.port());
+		HttpResult opened = post(client, "", initialize("2025-11-25"));
+		std::string session = opened.headers.get("Mcp-Session-Id");
+		const std::vector<std::pair<std::string, std::string>> headers{{"Accept", "application/json, text/event-stream"}, {"Mcp-Session-Id", session}};
+
+		// A call of two seconds; its connection breaks at once.
+		auto call = client.openStream("POST", "/mcp",
+			"{\"jsonrpc\": \"2.0\", \"id\": \"r-1\", \"method\": \"tools/call\", \"params\": {\"name\": \"sleep\", \"arguments\": {\"ms\": 2000}}}", headers);
+		CPPUNIT_ASSERT_EQUAL(200, call->status);
+		std::string data;
+		CPPUNIT_ASSERT(call->nextEvent(data));
+		std::string primed = call->lastId;
+		CPPUNIT_ASSERT_MESSAGE(primed, primed.size() > 2 && primed.substr(primed.size() - 2) == "-0");
+		call->disconnect();
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+		// The client comes back for the rest: the call went on, and its
+		// answer comes on the resumed stream, which then ends.
+		auto resumed = client.openStream("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", session}, {"Last-Event-ID", primed}});
+		CPPUNIT_ASSERT_EQUAL(200, resumed->status);
+		CPPUNIT_ASSERT(resumed->nextEvent(data));
+		Poco::JSON::Object::Ptr answer = Poco::JSON::Parser().parse(data).extract<Poco::JSON::Object::Ptr>();
+		CPPUNIT_ASSERT_EQUAL(std::string("r-1"), answer->getValue<std::string>("id"));
+		CPPUNIT_ASSERT_MESSAGE(data, data.find("slept 2000 ms") != std::string::npos);
+		CPPUNIT_ASSERT(!resumed->nextEvent(data));
+		// Resuming after the last event seen gets nothing more.
+		std::string last = resumed->lastId;
+		auto again = client.openStream("GET", "/mcp", "", {{"Accept", "text/event-stream"}, {"Mcp-Session-Id", session}, {"Last-Event-ID", last}});
+		CPPUNIT_ASSERT_EQUAL(200, again->status);
+		CPPUNIT_ASSERT(!again->nextEvent(data));
 	}
 
 	void testCollidingNamesAreQualified()
