@@ -12,9 +12,7 @@
 #include "Poco/JSON/Parser.h"
 #include "Poco/String.h"
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <thread>
 #include <typeinfo>
 
@@ -29,6 +27,7 @@ const int PARSE_ERROR = -32700;
 const int INVALID_REQUEST = -32600;
 const int SERVER_ERROR = -32000;
 	// The MCP SDKs' code for what goes wrong at the HTTP level.
+const int SESSION_NOT_FOUND = -32001;
 const int RETRY_MILLISECONDS = 1000;
 const int KEEPALIVE_SECONDS = 15;
 const int RESUME_GRACE_SECONDS = 30;
@@ -45,9 +44,17 @@ Poco::JSON::Object::Ptr asObject(const Poco::Dynamic::Var& value)
 }
 
 
+std::string methodOf(const Poco::JSON::Object::Ptr& message)
+	/// Empty when there is none, or it is no string.
+{
+	if (!message || !message->has("method") || !message->get("method").isString()) return std::string();
+	return message->get("method").extract<std::string>();
+}
+
+
 bool isInitialize(const Poco::JSON::Object::Ptr& message)
 {
-	return McpGateway::isRequest(message) && message->get("method").isString() && message->get("method").extract<std::string>() == "initialize";
+	return McpGateway::isRequest(message) && methodOf(message) == "initialize";
 }
 
 
@@ -117,7 +124,7 @@ bool mayTalkBack(const Poco::JSON::Object::Ptr& message)
 	/// takes one.
 {
 	if (!McpGateway::isRequest(message)) return false;
-	std::string method = message->optValue<std::string>("method", "");
+	std::string method = methodOf(message);
 	return method == "tools/call" || method == "prompts/get" || method == "resources/read";
 }
 
@@ -135,7 +142,8 @@ ErrorAnswer McpEndpointHandler::errorAnswer(const ErrorReply& reply) const
 {
 	ErrorAnswer answer;
 	answer.status = reply.status;
-	answer.body = JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), reply.status == 400 ? INVALID_REQUEST : SERVER_ERROR, reply.message));
+	int code = reply.status == 400 ? INVALID_REQUEST : reply.status == 404 ? SESSION_NOT_FOUND : SERVER_ERROR;
+	answer.body = JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), code, reply.message));
 	return answer;
 }
 
@@ -260,7 +268,7 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	Poco::JSON::Array::Ptr answers = new Poco::JSON::Array;
 	for (const auto& message: messages)
 	{
-		if (message && message->optValue<std::string>("method", "") == "notifications/cancelled")
+		if (methodOf(message) == "notifications/cancelled")
 		{
 			Poco::JSON::Object::Ptr params = message->getObject("params");
 			if (params && params->has("requestId"))
