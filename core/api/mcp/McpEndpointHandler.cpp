@@ -240,12 +240,15 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	{
 		if (messages.size() > 1) throw HttpError(400, "initialize must be sent alone, not in a batch", "error");
 		session = context().mcpSessions->create(owner);
-		session->caller.key = session->id;
-		session->caller.token = tokenOf(request);
-		// What the servers send for this client between calls waits here
-		// for its GET stream.
-		session->own = std::make_shared<McpEventStream>("s", SESSION_EVENTS_KEPT);
-		context().mcpGateway->attach(session->id, session->own.get());
+		{
+			std::lock_guard<std::mutex> lock(session->mutex);
+			session->caller.key = session->id;
+			session->caller.token = tokenOf(request);
+			// What the servers send for this client between calls waits
+			// here for its GET stream.
+			session->own = std::make_shared<McpEventStream>("s", SESSION_EVENTS_KEPT);
+			context().mcpGateway->attach(session->id, session->own.get());
+		}
 	}
 	else
 	{
@@ -319,7 +322,12 @@ void McpEndpointHandler::listen(Poco::Net::HTTPServerRequest& request, Poco::Net
 	// Without Last-Event-ID: the session's own stream, from now on. With
 	// one: the stream it names (the session's, or a call's whose
 	// connection broke), after that event.
-	std::shared_ptr<McpEventStream> events = session->own;
+	std::shared_ptr<McpEventStream> own;
+	{
+		std::lock_guard<std::mutex> lock(session->mutex);
+		own = session->own;
+	}
+	std::shared_ptr<McpEventStream> events = own;
 	std::uint64_t after = events->newest();
 	std::string last = Poco::trim(request.get("Last-Event-ID", ""));
 	if (!last.empty())
@@ -348,7 +356,7 @@ void McpEndpointHandler::listen(Poco::Net::HTTPServerRequest& request, Poco::Net
 	try
 	{
 		std::ostream& out = response.send();
-		if (last.empty() && events == session->own && caller.protocolVersion >= "2025-11-25")
+		if (last.empty() && events == own && caller.protocolVersion >= "2025-11-25")
 			out << "id: " << events->idOf(after) << "\nretry: " << RETRY_MILLISECONDS << "\ndata: \n\n";
 		out.flush();
 		std::string data;

@@ -6,6 +6,7 @@
 #include "core/mcp/gateway/McpStdioServer.h"
 #include "core/json/JsonText.h"
 #include "Poco/JSON/Parser.h"
+#include <atomic>
 #include <thread>
 #include <typeinfo>
 #include <vector>
@@ -107,9 +108,29 @@ void McpStdioServer::run()
 	}
 
 	// The client is gone: nobody reads the answers of what still runs.
-	std::unique_lock<std::mutex> lock(_mutex);
-	for (auto& request: _inFlight) request.second->cancel();
-	_idle.wait(lock, [this] { return _running == 0; });
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		for (auto& request: _inFlight) request.second->cancel();
+	}
+	for (auto& worker: _workers) worker.thread.join();
+	_workers.clear();
+}
+
+
+void McpStdioServer::reapWorkers()
+{
+	for (auto it = _workers.begin(); it != _workers.end();)
+	{
+		if (it->done->load())
+		{
+			it->thread.join();
+			it = _workers.erase(it);
+		}
+		else
+		{
+			++it;
+		}
+	}
 }
 
 
@@ -161,6 +182,7 @@ void McpStdioServer::handle(const Poco::JSON::Object::Ptr& message)
 		return;
 	}
 
+	reapWorkers();
 	std::string key = JsonText::write(message->get("id"));
 	auto token = std::make_shared<CancellationToken>();
 	McpGateway::Caller caller;
@@ -168,9 +190,9 @@ void McpStdioServer::handle(const Poco::JSON::Object::Ptr& message)
 		std::lock_guard<std::mutex> lock(_mutex);
 		caller = _caller;
 		_inFlight[key] = token;
-		++_running;
 	}
-	std::thread([this, message, key, token, caller]() mutable
+	auto done = std::make_shared<std::atomic<bool>>(false);
+	std::thread thread([this, message, key, token, caller, done]() mutable
 	{
 		Poco::JSON::Object::Ptr answer;
 		try
@@ -183,11 +205,13 @@ void McpStdioServer::handle(const Poco::JSON::Object::Ptr& message)
 		}
 		// A cancelled request gets no answer, as the specification has it.
 		if (answer && !token->isCancelled()) send(answer);
-		std::lock_guard<std::mutex> lock(_mutex);
-		_inFlight.erase(key);
-		--_running;
-		_idle.notify_all();
-	}).detach();
+		{
+			std::lock_guard<std::mutex> lock(_mutex);
+			_inFlight.erase(key);
+		}
+		done->store(true);
+	});
+	_workers.push_back(Worker{std::move(thread), done});
 }
 
 

@@ -13,14 +13,16 @@
 #include "core/mcp/gateway/McpGateway.h"
 #include "Nash/CancellationToken.h"
 #include "Poco/Logger.h"
-#include <condition_variable>
+#include <atomic>
 #include <cstddef>
 #include <istream>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <thread>
 
 
 namespace Nash {
@@ -51,6 +53,8 @@ private:
 	bool readLine(std::string& line, bool& tooLong);
 	void handle(const Poco::JSON::Object::Ptr& message);
 	void write(const std::string& json);
+	void reapWorkers();
+		/// Joins the threads of the requests answered.
 
 	McpGateway& _gateway;
 	std::istream& _in;
@@ -60,11 +64,16 @@ private:
 
 	std::mutex _writeMutex;
 	std::mutex _mutex;
-		// Guards _caller, _running and _inFlight.
-	std::condition_variable _idle;
+		// Guards _caller and _inFlight.
 	McpGateway::Caller _caller;
-	std::size_t _running = 0;
 	std::map<std::string, std::shared_ptr<CancellationToken>> _inFlight;
+	struct Worker
+	{
+		std::thread thread;
+		std::shared_ptr<std::atomic<bool>> done;
+	};
+	std::list<Worker> _workers;
+		// The reading thread's only.
 };
 
 
