@@ -207,6 +207,14 @@ void ClientDisconnectWatcher::run()
 				}
 			}
 		}
+		// The copies of the sockets go before the lock does: a handler whose
+		// watch ends takes the lock after this, so its connection never
+		// closes and frees a socket that this thread still holds (Poco's
+		// reference count alone would order that, invisibly to the sanitizer).
+		readable.clear();
+		writable.clear();
+		failed.clear();
+		tokens.clear();
 		if (toCancel.empty()) continue;
 		lock.unlock();
 		// Outside the lock: cancelling runs the work's callbacks. Tokens are

@@ -259,13 +259,14 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	}
 	entry.sessionId = session->id;
 
-	// A caller that leaves abandons what it asked (notifications/cancelled
-	// to the servers), as does the client's own notifications/cancelled.
 	if (!batch && mayTalkBack(messages.front()) && acceptsEventStream(request))
 	{
 		stream(request, response, messages.front(), *session, entry);
 		return;
 	}
+	// A caller that leaves a JSON answer abandons what it asked
+	// (notifications/cancelled to the servers), as does the client's own
+	// notifications/cancelled.
 	auto cancellation = std::make_shared<CancellationToken>();
 	auto watch = watchClient(request, cancellation);
 	Poco::JSON::Array::Ptr answers = new Poco::JSON::Array;

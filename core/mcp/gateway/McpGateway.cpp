@@ -128,7 +128,9 @@ Poco::JSON::Object::Ptr McpGateway::answer(const Poco::JSON::Object::Ptr& messag
 		return errorResponse(id, INVALID_REQUEST, "A JSON-RPC request needs a 'method' string");
 	}
 	std::string method = message->get("method").extract<std::string>();
-	Poco::JSON::Object::Ptr params = message->has("params") ? asObject(message->get("params")) : Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+	// "params": null is taken for none, as lenient JSON-RPC servers do.
+	bool noParams = !message->has("params") || message->get("params").isEmpty();
+	Poco::JSON::Object::Ptr params = noParams ? Poco::JSON::Object::Ptr(new Poco::JSON::Object) : asObject(message->get("params"));
 	if (!message->has("id"))
 	{
 		// Notifications: initialized and cancelled need nothing here (a
