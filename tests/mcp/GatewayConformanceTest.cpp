@@ -11,8 +11,6 @@
 
 #include "ServerProcess.h"
 #include "TestEnvironment.h"
-#include "Poco/File.h"
-#include "Poco/FileStream.h"
 #include "Poco/Pipe.h"
 #include "Poco/PipeStream.h"
 #include "Poco/Process.h"
@@ -30,16 +28,7 @@ const std::string SUITE = SUITE_DIR + "/node_modules/@modelcontextprotocol/confo
 
 std::string unavailableReason()
 {
-	if (std::string(NASH_NODE_EXECUTABLE).empty()) return "node is not installed";
-	if (Poco::File(SUITE_DIR + "/UNAVAILABLE").exists())
-	{
-		Poco::FileInputStream in(SUITE_DIR + "/UNAVAILABLE");
-		std::string reason;
-		Poco::StreamCopier::copyToString(in, reason);
-		return reason;
-	}
-	if (!Poco::File(SUITE).exists()) return "the suite is not installed (run the McpConformanceInstall test first)";
-	return std::string();
+	return NashTest::npmPackageUnavailable(NASH_NODE_EXECUTABLE, SUITE_DIR, SUITE);
 }
 
 

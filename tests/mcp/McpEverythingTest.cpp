@@ -15,10 +15,8 @@
 #include "McpServerSettings.h"
 #include "NodeServerProcess.h"
 #include "StdioTransport.h"
-#include "Poco/File.h"
-#include "Poco/FileStream.h"
+#include "TestEnvironment.h"
 #include "Poco/JSON/Parser.h"
-#include "Poco/StreamCopier.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <iostream>
 
@@ -48,16 +46,7 @@ std::string firstText(const Poco::Dynamic::Var& result)
 
 std::string unavailableReason()
 {
-	if (std::string(NASH_NODE_EXECUTABLE).empty()) return "node is not installed";
-	if (Poco::File(PACKAGE_DIR + "/UNAVAILABLE").exists())
-	{
-		Poco::FileInputStream in(PACKAGE_DIR + "/UNAVAILABLE");
-		std::string reason;
-		Poco::StreamCopier::copyToString(in, reason);
-		return reason;
-	}
-	if (!Poco::File(INDEX).exists()) return "the package is not installed (run the McpEverythingInstall test first)";
-	return std::string();
+	return NashTest::npmPackageUnavailable(NASH_NODE_EXECUTABLE, PACKAGE_DIR, INDEX);
 }
 
 

@@ -7,6 +7,7 @@
 #include "Poco/File.h"
 #include "Poco/FileStream.h"
 #include "Poco/Path.h"
+#include "Poco/StreamCopier.h"
 #include "Poco/TemporaryFile.h"
 #include <thread>
 
@@ -64,6 +65,21 @@ bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds
 		std::this_thread::sleep_for(std::chrono::milliseconds(5));
 	}
 	return true;
+}
+
+
+std::string npmPackageUnavailable(const std::string& node, const std::string& folder, const std::string& checkFile)
+{
+	if (node.empty()) return "node is not installed";
+	if (Poco::File(folder + "/UNAVAILABLE").exists())
+	{
+		Poco::FileInputStream in(folder + "/UNAVAILABLE");
+		std::string reason;
+		Poco::StreamCopier::copyToString(in, reason);
+		return reason;
+	}
+	if (!Poco::File(checkFile).exists()) return "the package is not installed (" + checkFile + " is missing; run its install test first)";
+	return std::string();
 }
 
 

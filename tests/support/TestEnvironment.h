@@ -35,6 +35,11 @@ std::string makeTempDir(const std::string& label);
 void writeFile(const std::string& path, const std::string& content);
 	/// Writes content to path, replacing it.
 
+std::string npmPackageUnavailable(const std::string& node, const std::string& folder, const std::string& checkFile);
+	/// Why an npm package that a ctest fixture installs into folder cannot
+	/// be used (node missing, the fixture's UNAVAILABLE note, checkFile
+	/// absent), or empty when it can.
+
 bool waitUntil(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 	/// Polls condition every few milliseconds until it is true (returns true)
 	/// or the timeout passed (returns false).

@@ -23,11 +23,6 @@ namespace Nash {
 namespace {
 
 
-const int PARSE_ERROR = -32700;
-const int INVALID_REQUEST = -32600;
-const int SERVER_ERROR = -32000;
-	// The MCP SDKs' code for what goes wrong at the HTTP level.
-const int SESSION_NOT_FOUND = -32001;
 const int RETRY_MILLISECONDS = 1000;
 const int KEEPALIVE_SECONDS = 15;
 const int RESUME_GRACE_SECONDS = 30;
@@ -142,7 +137,7 @@ ErrorAnswer McpEndpointHandler::errorAnswer(const ErrorReply& reply) const
 {
 	ErrorAnswer answer;
 	answer.status = reply.status;
-	int code = reply.status == 400 ? INVALID_REQUEST : reply.status == 404 ? SESSION_NOT_FOUND : SERVER_ERROR;
+	int code = reply.status == 400 ? McpGateway::INVALID_REQUEST : reply.status == 404 ? McpGateway::TIMED_OUT_OR_NO_SESSION : McpGateway::SERVER_ERROR;
 	answer.body = JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), code, reply.message));
 	return answer;
 }
@@ -211,7 +206,7 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	}
 	catch (Poco::Exception& exc)
 	{
-		sendRpc(response, 400, McpGateway::errorResponse(Poco::Dynamic::Var(), PARSE_ERROR, "Parse error: " + exc.message()), entry);
+		sendRpc(response, 400, McpGateway::errorResponse(Poco::Dynamic::Var(), McpGateway::PARSE_ERROR, "Parse error: " + exc.message()), entry);
 		return;
 	}
 
@@ -228,7 +223,7 @@ void McpEndpointHandler::post(Poco::Net::HTTPServerRequest& request, Poco::Net::
 	}
 	if (messages.empty() || (messages.size() == 1 && !messages.front()))
 	{
-		sendRpc(response, 400, McpGateway::errorResponse(Poco::Dynamic::Var(), INVALID_REQUEST, "A JSON-RPC message or a non-empty batch of them is expected"), entry);
+		sendRpc(response, 400, McpGateway::errorResponse(Poco::Dynamic::Var(), McpGateway::INVALID_REQUEST, "A JSON-RPC message or a non-empty batch of them is expected"), entry);
 		return;
 	}
 
@@ -431,7 +426,7 @@ void McpEndpointHandler::stream(Poco::Net::HTTPServerRequest& request, Poco::Net
 		}
 		catch (...)
 		{
-			answer = McpGateway::errorResponse(message->get("id"), -32603, "The call failed");
+			answer = McpGateway::errorResponse(message->get("id"), McpGateway::INTERNAL_ERROR, "The call failed");
 		}
 		if (answer) events->send(answer);
 		events->finish();

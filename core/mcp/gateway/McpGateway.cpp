@@ -20,16 +20,6 @@ namespace Nash {
 namespace {
 
 
-const int INVALID_REQUEST = -32600;
-const int METHOD_NOT_FOUND = -32601;
-const int INVALID_PARAMS = -32602;
-const int INTERNAL_ERROR = -32603;
-const int REQUEST_TIMEOUT = -32001;
-	// As the MCP SDKs answer a request that took too long.
-const int RESOURCE_NOT_FOUND = -32002;
-const int REQUEST_CANCELLED = -32800;
-
-
 Poco::JSON::Object::Ptr asObject(const Poco::Dynamic::Var& value)
 {
 	if (value.type() == typeid(Poco::JSON::Object::Ptr)) return value.extract<Poco::JSON::Object::Ptr>();
@@ -764,7 +754,7 @@ Poco::JSON::Object::Ptr McpGateway::rpcErrorOf(const Poco::Dynamic::Var& id, con
 	case 499:
 		return errorResponse(id, REQUEST_CANCELLED, error.message());
 	case 504:
-		return errorResponse(id, REQUEST_TIMEOUT, error.message());
+		return errorResponse(id, TIMED_OUT_OR_NO_SESSION, error.message());
 	default:
 		return errorResponse(id, INTERNAL_ERROR, error.message());
 	}

@@ -120,6 +120,23 @@ public:
 	bool serverRequest(const std::string& server, const std::string& method, const Poco::JSON::Object::Ptr& params, Reply reply) override;
 	Poco::JSON::Object::Ptr relayedCapabilities() const override;
 
+	enum RpcCode
+		/// The JSON-RPC error codes the gateway answers with: JSON-RPC's own,
+		/// and those the MCP SDKs use.
+	{
+		PARSE_ERROR = -32700,
+		INVALID_REQUEST = -32600,
+		METHOD_NOT_FOUND = -32601,
+		INVALID_PARAMS = -32602,
+		INTERNAL_ERROR = -32603,
+		SERVER_ERROR = -32000,
+			/// What goes wrong at the HTTP level.
+		TIMED_OUT_OR_NO_SESSION = -32001,
+			/// A request that took too long; at the HTTP level, a session not found.
+		RESOURCE_NOT_FOUND = -32002,
+		REQUEST_CANCELLED = -32800
+	};
+
 	static Poco::JSON::Object::Ptr errorResponse(const Poco::Dynamic::Var& id, int code, const std::string& message,
 		const Poco::Dynamic::Var& data = Poco::Dynamic::Var());
 		/// {"jsonrpc": "2.0", "id": id, "error": {...}}.

@@ -76,7 +76,7 @@ void McpStdioServer::run()
 	{
 		if (tooLong)
 		{
-			write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), -32600,
+			write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), McpGateway::INVALID_REQUEST,
 				"The message is longer than " + std::to_string(_maxLineBytes) + " bytes")));
 			continue;
 		}
@@ -89,7 +89,7 @@ void McpStdioServer::run()
 		}
 		catch (Poco::Exception& exc)
 		{
-			write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), -32700, "Parse error: " + exc.message())));
+			write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), McpGateway::PARSE_ERROR, "Parse error: " + exc.message())));
 			continue;
 		}
 		if (parsed.type() == typeid(Poco::JSON::Array::Ptr))
@@ -103,7 +103,7 @@ void McpStdioServer::run()
 		}
 		else
 		{
-			write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), -32600, "A JSON-RPC message must be a JSON object")));
+			write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), McpGateway::INVALID_REQUEST, "A JSON-RPC message must be a JSON object")));
 		}
 	}
 
@@ -138,7 +138,7 @@ void McpStdioServer::handle(const Poco::JSON::Object::Ptr& message)
 {
 	if (!message)
 	{
-		write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), -32600, "A JSON-RPC message must be a JSON object")));
+		write(JsonText::write(McpGateway::errorResponse(Poco::Dynamic::Var(), McpGateway::INVALID_REQUEST, "A JSON-RPC message must be a JSON object")));
 		return;
 	}
 	std::string method = message->optValue<std::string>("method", "");
@@ -201,7 +201,7 @@ void McpStdioServer::handle(const Poco::JSON::Object::Ptr& message)
 		}
 		catch (...)
 		{
-			answer = McpGateway::errorResponse(message->get("id"), -32603, "The call failed");
+			answer = McpGateway::errorResponse(message->get("id"), McpGateway::INTERNAL_ERROR, "The call failed");
 		}
 		// A cancelled request gets no answer, as the specification has it.
 		if (answer && !token->isCancelled()) send(answer);
